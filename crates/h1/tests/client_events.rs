@@ -415,3 +415,31 @@ fn client_response_strictness() {
         ]
     );
 }
+
+/// RFC 9112 section 4: `reason-phrase = 1*( HTAB / SP / VCHAR / obs-text )`. A phrase with
+/// obs-text bytes (not UTF-8) is kept as received, byte for byte.
+#[test]
+fn rfc9112_4_obs_text_reason_phrase_is_kept() {
+    let (mut conn, _) = sent(Method::GET, "/", &[]);
+    conn.receive(b"HTTP/1.1 200 Ok \xe9t\xe9\r\nContent-Length: 0\r\n\r\n");
+    let Ok(Received::Event(Event::Response(head))) = conn.next_event() else {
+        panic!("expected a response head");
+    };
+    assert_eq!(head.reason.as_deref(), Some(&b"Ok \xe9t\xe9"[..]));
+}
+
+#[test]
+fn client_keeps_utf8_and_empty_reason_phrases() {
+    for (bytes, reason) in [
+        (&b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"[..], &b"Not Found"[..]),
+        (&b"HTTP/1.1 204 \r\n\r\n"[..], &b""[..]),
+        (&b"HTTP/1.1 204\r\n\r\n"[..], &b""[..]),
+    ] {
+        let (mut conn, _) = sent(Method::GET, "/", &[]);
+        conn.receive(bytes);
+        let Ok(Received::Event(Event::Response(head))) = conn.next_event() else {
+            panic!("expected a response head for {bytes:?}");
+        };
+        assert_eq!(head.reason.as_deref().unwrap_or_default(), reason, "{bytes:?}");
+    }
+}

@@ -352,6 +352,33 @@ impl Connection {
         self.expect_continue
     }
 
+    /// The message of this cycle proposed a protocol switch (an `Upgrade` the codec honours,
+    /// or `CONNECT`) that no final response has answered yet.
+    ///
+    /// A server driver reads it right after the request head, to decide whether the exchange
+    /// may hand the connection over; only a 101 (or a 2xx to `CONNECT`) sent while it is true
+    /// switches protocols. It turns false once a response accepts or declines the switch, and
+    /// at [`start_next_cycle`](Self::start_next_cycle).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_h1::{Connection, Role};
+    ///
+    /// let mut conn = Connection::new(Role::Server);
+    /// conn.receive(b"GET /chat HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n");
+    /// conn.next_event().unwrap();
+    /// assert!(conn.is_switch_proposed());
+    ///
+    /// let mut plain = Connection::new(Role::Server);
+    /// plain.receive(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    /// plain.next_event().unwrap();
+    /// assert!(!plain.is_switch_proposed());
+    /// ```
+    pub fn is_switch_proposed(&self) -> bool {
+        self.machine.pending_switch()
+    }
+
     /// How the body of the message being received (or last received) in this cycle is
     /// delimited, once its head has been parsed.
     ///

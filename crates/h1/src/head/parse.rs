@@ -310,11 +310,17 @@ fn parse_into<'b>(
             else {
                 return Ok(None);
             };
-            let reason = res.reason.unwrap_or_default().as_bytes();
+            let reason = match res.reason {
+                Some(reason) if !reason.is_empty() => span(buf, reason.as_bytes()),
+                // httparse accepts obs-text in a reason phrase (RFC 9112 section 4:
+                // `reason-phrase = 1*( HTAB / SP / VCHAR / obs-text )`) but reports a phrase
+                // that is not UTF-8 as empty; take it from the status line itself.
+                _ => raw_reason(buf),
+            };
             let minor = res.version.unwrap_or(1);
             let line = StartLine {
                 first: (0, 0),
-                second: span(buf, reason),
+                second: reason,
                 minor,
                 code: res.code.unwrap_or(0),
             };
@@ -327,6 +333,20 @@ fn parse_into<'b>(
         value: span(buf, h.value),
     }));
     Ok(Some((len, line)))
+}
+
+/// Where the reason phrase sits in a complete status line at the start of `buf`.
+///
+/// `status-line = HTTP-version SP status-code SP [ reason-phrase ]` (RFC 9112 section 4): the
+/// version and code take 12 bytes, so the phrase runs from byte 13 to the end of the line.
+fn raw_reason(buf: &[u8]) -> (usize, usize) {
+    const START: usize = b"HTTP/1.1 200 ".len();
+    let line_end = buf.iter().position(|&b| b == b'\n').unwrap_or(0);
+    let end = match buf.get(..line_end) {
+        Some([.., b'\r']) => line_end - 1,
+        _ => line_end,
+    };
+    if end > START { (START, end) } else { (end, end) }
 }
 
 /// RFC 9112 section 2.2: "a server that is expecting to receive and parse a request-line
