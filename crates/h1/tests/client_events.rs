@@ -431,7 +431,10 @@ fn rfc9112_4_obs_text_reason_phrase_is_kept() {
 #[test]
 fn client_keeps_utf8_and_empty_reason_phrases() {
     for (bytes, reason) in [
-        (&b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"[..], &b"Not Found"[..]),
+        (
+            &b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"[..],
+            &b"Not Found"[..],
+        ),
         (&b"HTTP/1.1 204 \r\n\r\n"[..], &b""[..]),
         (&b"HTTP/1.1 204\r\n\r\n"[..], &b""[..]),
     ] {
@@ -440,6 +443,10 @@ fn client_keeps_utf8_and_empty_reason_phrases() {
         let Ok(Received::Event(Event::Response(head))) = conn.next_event() else {
             panic!("expected a response head for {bytes:?}");
         };
-        assert_eq!(head.reason.as_deref().unwrap_or_default(), reason, "{bytes:?}");
+        assert_eq!(
+            head.reason.as_deref().unwrap_or_default(),
+            reason,
+            "{bytes:?}"
+        );
     }
 }

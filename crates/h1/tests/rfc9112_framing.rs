@@ -101,6 +101,24 @@ fn rfc9112_2_3_other_major_version_is_answered_with_505() {
     }
 }
 
+/// RFC 9112 section 3: `request-line = method SP request-target SP HTTP-version`. A line
+/// with a version but no method or no target is malformed (400), not an HTTP/0.9 request.
+#[test]
+fn rfc9112_3_request_line_missing_a_part_is_400() {
+    for input in [
+        &b"GET/ HTTP/1.1\r\nHost: a\r\n\r\n"[..],
+        b"GET HTTP/1.1\r\nHost: a\r\n\r\n",
+        b" / HTTP/1.1\r\nHost: a\r\n\r\n",
+    ] {
+        assert_eq!(
+            server_error(input),
+            (ErrorKind::BadStartLine, Some(StatusCode::BAD_REQUEST)),
+            "{:?}",
+            String::from_utf8_lossy(input)
+        );
+    }
+}
+
 #[test]
 fn rfc9112_3_request_line_over_limit_is_414() {
     let input = format!("GET /{} HTTP/1.1\r\nHost: a\r\n\r\n", "x".repeat(9000));

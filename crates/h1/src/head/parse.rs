@@ -346,7 +346,11 @@ fn raw_reason(buf: &[u8]) -> (usize, usize) {
         Some([.., b'\r']) => line_end - 1,
         _ => line_end,
     };
-    if end > START { (START, end) } else { (end, end) }
+    if end > START {
+        (START, end)
+    } else {
+        (end, end)
+    }
 }
 
 /// RFC 9112 section 2.2: "a server that is expecting to receive and parse a request-line
@@ -439,6 +443,11 @@ fn classify_version(buf: &[u8], kind: Kind) -> VersionFix {
         Kind::Request => {
             let spaces = line.iter().filter(|&&b| b == b' ').count();
             match (spaces, line.iter().rposition(|&b| b == b' ')) {
+                // "GET/ HTTP/1.1" or "GET HTTP/1.1": a version is there but the method or
+                // the target is missing, which is a malformed request line, not HTTP/0.9.
+                (1, Some(sp)) if line.get(sp + 1..).is_some_and(|v| v.starts_with(b"HTTP/")) => {
+                    return VersionFix::Malformed;
+                }
                 // "GET /" without a version is the HTTP/0.9 simple request.
                 (1, _) => return VersionFix::Unsupported,
                 (2, Some(sp)) => (sp + 1, line.get(sp + 1..).unwrap_or_default()),
