@@ -149,6 +149,9 @@ impl std::error::Error for Closed {}
 /// assert_eq!(future.now_or_never().unwrap().unwrap_err().to_string(), "boom");
 /// ```
 ///
+/// A reservation is not given back to the [`Handle::allow`] budget when a reserved mock is
+/// dropped: the budget counts successful `poll_ready` calls, not calls in flight.
+///
 /// # Panics
 ///
 /// [`call`](Service::call) panics if `poll_ready` has not returned `Ready(Ok(()))` on this

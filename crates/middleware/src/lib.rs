@@ -1,0 +1,113 @@
+//! Reusable middleware for spire: tower's protocol-agnostic layers, each a [`Layer`] and a
+//! [`Service`].
+//!
+//! # How it fits
+//! Every layer here wraps a [`Service`] from spire-service in another one, so it works
+//! for anything that is a service: the handlers spire-server calls, spire-client's
+//! `Client`, a database call. None of them knows about HTTP, sockets or connections; they
+//! use only tokio's timers, semaphores, channels and tasks. The `http` feature will add
+//! the HTTP layers (tower-http's) on top of spire-body.
+//!
+//! ```text
+//!   spire-server / spire-client / your code
+//!                │ poll_ready, then call
+//!   ┌────────────▼─────────────────────────────────────────────────┐
+//!   │ spire-middleware: load_shed ─► limit ─► timeout ─► buffer …  │
+//!   └────────────┬─────────────────────────────────────────────────┘
+//!                │ poll_ready, then call
+//!   your Service (spire-service: the contract every layer keeps)
+//! ```
+//!
+//! Each layer follows one template: a service `Foo`, a layer `FooLayer`, a
+//! `ResponseFuture` when it changes the future, and leaf errors named for what happened
+//! (see [`error`]). Each service's docs say, under **Readiness**, what its `poll_ready`
+//! reserves, and each future's docs say what dropping it does. [`ServiceBuilderExt`] adds
+//! every layer to [`ServiceBuilder`] as a method.
+//!
+//! # Layout
+//! - [`timeout`]: [`Timeout`](timeout::Timeout), a deadline per call.
+//! - [`limit`]: [`ConcurrencyLimit`](limit::concurrency::ConcurrencyLimit) (N calls in
+//!   flight, per service or shared) and [`RateLimit`](limit::rate::RateLimit) /
+//!   [`KeyedRateLimit`](limit::rate::KeyedRateLimit) (N calls per period).
+//! - [`load_shed`]: [`LoadShed`](load_shed::LoadShed), fail fast instead of waiting.
+//! - [`buffer`]: [`Buffer`](buffer::Buffer), a queue and a worker task that make any service
+//!   `Clone`.
+//! - [`filter`]: [`Filter`](filter::Filter) and [`AsyncFilter`](filter::AsyncFilter), check
+//!   requests first.
+//! - [`hedge`]: [`Hedge`](hedge::Hedge), send a second copy of slow requests.
+//! - [`steer`]: [`Steer`](steer::Steer), pick one of several services per request.
+//! - [`spawn_ready`]: [`SpawnReady`](spawn_ready::SpawnReady), drive readiness in a task.
+//! - [`reconnect`]: [`Reconnect`](reconnect::Reconnect), remake a service that failed.
+//! - [`retry`]: [`Retry`](retry::Retry) driven by a [`Policy`](retry::Policy), with
+//!   [`ExponentialBackoff`](retry::ExponentialBackoff) and a retry
+//!   [`Budget`](retry::Budget).
+//! - [`circuit_breaker`]: [`CircuitBreaker`](circuit_breaker::CircuitBreaker), stop calling
+//!   a service that keeps failing, then probe.
+//! - [`error`]: the leaf errors, [`Elapsed`](error::Elapsed),
+//!   [`Overloaded`](error::Overloaded), [`Closed`](error::Closed).
+//! - [`ServiceBuilderExt`] (module `builder_ext`): `.timeout(d)`, `.concurrency_limit(n)`, ...
+//!
+//! # Layers
+//!
+//! | layer | generic or http | what `poll_ready` reserves | errors it adds |
+//! | --- | --- | --- | --- |
+//! | [`Timeout`](timeout::Timeout) | generic | nothing of its own (the inner service's readiness) | [`Elapsed`](error::Elapsed) |
+//! | [`ConcurrencyLimit`](limit::concurrency::ConcurrencyLimit) | generic | one semaphore permit, then the inner service's readiness | [`Overloaded`](error::Overloaded) (reject mode), [`Closed`](error::Closed) (shared semaphore closed) |
+//! | [`RateLimit`](limit::rate::RateLimit) | generic | one call of the period's budget, then the inner service's readiness | none (waits) |
+//! | [`KeyedRateLimit`](limit::rate::KeyedRateLimit) | generic | nothing of its own (the key is known only in `call`) | [`RateLimited`](limit::rate::RateLimited) |
+//! | [`LoadShed`](load_shed::LoadShed) | generic | the inner service's readiness if it has it; otherwise a rejection (never `Pending`) | [`Overloaded`](error::Overloaded) |
+//! | [`Buffer`](buffer::Buffer) | generic | one slot of the queue (the worker owns the inner readiness) | [`ServiceError`](buffer::ServiceError), [`Closed`](error::Closed) |
+//! | [`Filter`](filter::Filter), [`AsyncFilter`](filter::AsyncFilter) | generic | nothing of its own (the inner service's readiness) | the predicate's rejection |
+//! | [`Hedge`](hedge::Hedge) | generic | the inner service's readiness, for the first copy (a hedge waits for a clone's readiness in the response future) | none (the first call to finish) |
+//! | [`Steer`](steer::Steer) | generic | the readiness of every service | none |
+//! | [`SpawnReady`](spawn_ready::SpawnReady) | generic | the inner service's readiness, reached in a spawned task | [`Closed`](error::Closed) (task cancelled) |
+//! | [`Retry`](retry::Retry) | generic | the inner service's readiness, for the first attempt (retries wait for a clone's readiness in the response future) | none (the last attempt's result) |
+//! | [`CircuitBreaker`](circuit_breaker::CircuitBreaker) | generic | a call (or the half-open probe), then the inner service's readiness; when open, a rejection (never `Pending`) | [`CircuitOpen`](circuit_breaker::CircuitOpen) |
+//! | [`Reconnect`](reconnect::Reconnect) | generic | the made service's readiness, making it first if needed | the maker's error (on the next call) |
+//!
+//! # Example
+//!
+//! A server-side stack: shed load when 100 calls are in flight, and give each call ten
+//! seconds.
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! use spire_middleware::ServiceBuilderExt;
+//! use spire_middleware::error::Overloaded;
+//! use spire_service::{BoxError, Service, ServiceBuilder, ServiceExt};
+//!
+//! # #[tokio::main(flavor = "current_thread", start_paused = true)]
+//! # async fn main() -> Result<(), BoxError> {
+//! let mut svc = ServiceBuilder::new()
+//!     .load_shed()
+//!     .concurrency_limit(100)
+//!     .timeout(Duration::from_secs(10))
+//!     .service_fn(|name: &'static str| async move { Ok::<_, BoxError>(format!("hello, {name}")) });
+//!
+//! assert_eq!(svc.ready().await?.call("spire").await?, "hello, spire");
+//! # let _ = Overloaded::new();
+//! # Ok(())
+//! # }
+//! ```
+#![doc(test(attr(deny(warnings))))]
+
+#[cfg(doc)]
+use spire_service::{Layer, Service, ServiceBuilder};
+
+pub mod buffer;
+mod builder_ext;
+pub mod circuit_breaker;
+pub mod error;
+pub mod filter;
+pub mod hedge;
+pub mod limit;
+pub mod load_shed;
+pub mod reconnect;
+pub mod retry;
+mod semaphore;
+pub mod spawn_ready;
+pub mod steer;
+pub mod timeout;
+
+pub use crate::builder_ext::ServiceBuilderExt;
