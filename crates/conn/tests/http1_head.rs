@@ -120,3 +120,50 @@ async fn head_response_with_a_streamed_body_sends_no_chunks() {
     assert!(!response.contains("streamed"), "{response:?}");
     timeout(LIMIT, server).await.unwrap().unwrap().unwrap();
 }
+
+/// A body that is always ready with more data, and counts how often it was polled. It gives
+/// up after many polls so that a driver which keeps polling it fails this test instead of
+/// spinning forever.
+struct Endless {
+    polls: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Body for Endless {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<spire_body::Frame<Bytes>, Infallible>>> {
+        let polls = self.polls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        std::task::Poll::Ready(
+            (polls < 10_000).then(|| Ok(spire_body::Frame::data(Bytes::from_static(b"x")))),
+        )
+    }
+}
+
+#[tokio::test]
+async fn head_response_never_polls_the_body() {
+    let polls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = polls.clone();
+    let service = service_fn(move |_req: Request<Incoming>| {
+        let polls = counter.clone();
+        async move { Ok::<_, Infallible>(Response::new(Endless { polls })) }
+    });
+    let (addr, server) = serve(no_date(), service).await;
+    let mut client = TcpStream::connect(addr).await.unwrap();
+    client
+        .write_all(b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\nHEAD / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let response = read_to_close(&mut client).await;
+    assert_eq!(
+        response.matches("HTTP/1.1 200 OK\r\n").count(),
+        2,
+        "{response}"
+    );
+    assert!(!response.contains("\r\n\r\nx"), "no body bytes: {response}");
+    timeout(LIMIT, server).await.unwrap().unwrap().unwrap();
+    assert_eq!(polls.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
