@@ -41,6 +41,9 @@ pub enum ErrorKind {
     HeaderTimeout,
     /// The peer did not answer a keep-alive PING in time (HTTP/2).
     KeepAliveTimeout,
+    /// The transport took none of the queued bytes for the whole write timeout: the peer
+    /// stopped reading (HTTP/1).
+    WriteTimeout,
     /// The connection or stream closed before a message was complete.
     Closed,
     /// An operation was given up because the other side of it went away, for example an
@@ -144,7 +147,7 @@ impl Error {
     pub fn is_timeout(&self) -> bool {
         matches!(
             self.kind,
-            ErrorKind::HeaderTimeout | ErrorKind::KeepAliveTimeout
+            ErrorKind::HeaderTimeout | ErrorKind::KeepAliveTimeout | ErrorKind::WriteTimeout
         )
     }
 
@@ -191,6 +194,7 @@ impl Error {
             ErrorKind::Parse => "invalid HTTP message received",
             ErrorKind::HeaderTimeout => "timed out reading a message head",
             ErrorKind::KeepAliveTimeout => "keep-alive ping was not answered in time",
+            ErrorKind::WriteTimeout => "timed out writing to a peer that stopped reading",
             ErrorKind::Closed => "connection closed before the message completed",
             ErrorKind::Canceled => "operation was canceled",
             ErrorKind::Io => "connection i/o failed",
@@ -251,6 +255,7 @@ mod tests {
             ErrorKind::Parse,
             ErrorKind::HeaderTimeout,
             ErrorKind::KeepAliveTimeout,
+            ErrorKind::WriteTimeout,
             ErrorKind::Closed,
             ErrorKind::Canceled,
             ErrorKind::Io,
@@ -274,6 +279,7 @@ mod tests {
         assert!(Error::new(ErrorKind::Parse).is_parse());
         assert!(Error::new(ErrorKind::HeaderTimeout).is_timeout());
         assert!(Error::new(ErrorKind::KeepAliveTimeout).is_timeout());
+        assert!(Error::new(ErrorKind::WriteTimeout).is_timeout());
         assert!(Error::new(ErrorKind::Closed).is_closed());
         assert!(Error::new(ErrorKind::Canceled).is_canceled());
         assert!(Error::new(ErrorKind::Io).is_io());

@@ -151,11 +151,8 @@ async fn stalled_write_times_out() {
         .unwrap();
     // The client never reads: the server gives up on its own.
     let err = timeout(LIMIT, server).await.unwrap().unwrap().unwrap_err();
-    assert!(err.is_io(), "{err:?}");
-    let source = std::error::Error::source(&err)
-        .and_then(|s| s.downcast_ref::<std::io::Error>())
-        .expect("an io error");
-    assert_eq!(source.kind(), std::io::ErrorKind::TimedOut);
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(err.kind(), spire_conn::ErrorKind::WriteTimeout);
     drop(client);
 }
 

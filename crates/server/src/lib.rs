@@ -64,6 +64,12 @@
 //! ```
 #![doc(test(attr(deny(warnings))))]
 
+/// Runs the code of the study guide's chapter on this crate as doc-tests, so the chapter
+/// cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/05-server.md")]
+struct StudyGuideChapter;
+
 mod accept;
 mod auto;
 mod conn_service;

@@ -287,8 +287,8 @@ impl Builder {
     /// waits forever.
     ///
     /// A client that stops reading holds the connection only this long: then it is closed at
-    /// once and resolves to an error whose [`is_io`](Error::is_io) is true (the source is an
-    /// `std::io::Error` of kind `TimedOut`). Default: 30 s.
+    /// once and resolves to an error whose [`is_timeout`](Error::is_timeout) is true (kind
+    /// [`ErrorKind::WriteTimeout`]). Default: 30 s.
     ///
     /// # Examples
     ///

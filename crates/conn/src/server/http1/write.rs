@@ -11,7 +11,7 @@
 //! | --- | --- | --- |
 //! | header read | waiting for a request head on a fresh connection, or once its first byte arrived | `408`, close, [`ErrorKind::HeaderTimeout`] |
 //! | keep-alive | idle between requests, nothing received yet | close quietly |
-//! | write | queued bytes the transport does not take | close at once, [`ErrorKind::Io`] (`TimedOut`) |
+//! | write | queued bytes the transport does not take | close at once, [`ErrorKind::WriteTimeout`] |
 
 use std::io::{self, IoSlice};
 use std::pin::Pin;
@@ -160,8 +160,7 @@ where
                     self.timers.write_armed = false;
                     self.abandon = true;
                     self.fail_exchange();
-                    let err = io::Error::new(io::ErrorKind::TimedOut, "write timed out");
-                    self.end = Some(Err(Error::new(ErrorKind::Io).with(err)));
+                    self.end = Some(Err(Error::new(ErrorKind::WriteTimeout)));
                     return true;
                 }
             }
