@@ -25,9 +25,9 @@
 //! measuring, and reused by every sample. Each group has a `spire` and a `hyper` function,
 //! so `scripts/bench-ratios end_to_end` prints the ratios.
 //!
-//! Run: `cargo bench --bench end_to_end` (about two minutes). `scripts/load-compare` measures
-//! the same two servers with wrk and h2load, out of process; `docs/BENCHMARKS.md` has the
-//! latest figures.
+//! Run: `cargo bench --bench end_to_end` (about 80 s of measuring, plus the build).
+//! `scripts/load-compare` measures the same two servers with wrk and h2load, out of
+//! process; `docs/BENCHMARKS.md` has the latest figures.
 
 use std::convert::Infallible;
 use std::future::Future;

@@ -21,16 +21,17 @@
 //! write buffer is under `max_buf_size`; the next request is parsed only once the service is
 //! ready and the previous exchange is complete.
 
-use std::pin::Pin;
+use std::future::Future;
+use std::pin::{Pin, pin};
 use std::task::{Context, Poll};
 
-use bytes::{Bytes, BytesMut};
+use bytes::{BufMut, Bytes, BytesMut};
 use http::{HeaderMap, Method};
 use pin_project_lite::pin_project;
 use spire_body::Body;
 use spire_h1::{Event, Framing, Received, Role, State, WriteBuf};
 use spire_service::{BoxError, Service};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
 
 use super::Builder;
 use super::body::DRAIN_LIMIT;
@@ -44,7 +45,7 @@ use crate::upgrade;
 const INITIAL_READ_SIZE: usize = 8 * 1024;
 /// The largest single read. Request body frames are slices of one read, so this also bounds
 /// what each frame in the body channel holds.
-const MAX_READ_SIZE: usize = 64 * 1024;
+const MAX_READ_SIZE: usize = 256 * 1024;
 
 pin_project! {
     /// What the service is doing for the current exchange.
@@ -248,23 +249,28 @@ where
         let room = self
             .read_size
             .min(self.config.max_buf_size.saturating_sub(start).max(1));
-        // Reading into initialized memory keeps this crate free of unsafe code; zeroing a few
-        // KiB costs far less than the system call that follows.
-        buf.resize(start + room, 0);
-        let mut read_buf = ReadBuf::new(&mut buf[start..]);
-        let polled = Pin::new(io).poll_read(cx, &mut read_buf);
-        let filled = read_buf.filled().len();
-        buf.truncate(start + filled);
-        match polled {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(Err(err)) => Poll::Ready(Err(Error::new(ErrorKind::Io).with(err))),
-            Poll::Ready(Ok(())) if filled == 0 => {
+        // Read into the buffer's spare capacity without zeroing it first: tokio's `read_buf`
+        // handles the uninitialised memory (spire needs no unsafe code for it), and pages the
+        // socket never writes stay untouched, so an idle connection's buffer costs no RSS.
+        // The future is polled once and dropped; a `Pending` read has consumed nothing.
+        buf.reserve(room);
+        let polled = {
+            let mut limited = BufMut::limit(&mut *buf, room);
+            pin!(io.read_buf(&mut limited)).poll(cx)
+        };
+        let filled = match polled {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(Err(err)) => return Poll::Ready(Err(Error::new(ErrorKind::Io).with(err))),
+            Poll::Ready(Ok(filled)) => filled,
+        };
+        match filled {
+            0 => {
                 tracing::debug!("peer closed its write side");
                 self.read_eof = true;
                 self.conn.receive_eof();
                 Poll::Ready(Ok(()))
             }
-            Poll::Ready(Ok(())) => {
+            _ => {
                 if filled == room {
                     self.read_size = (self.read_size * 2)
                         .min(MAX_READ_SIZE)
