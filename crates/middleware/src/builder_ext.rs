@@ -9,6 +9,20 @@ use crate::buffer::BufferLayer;
 use crate::circuit_breaker::CircuitBreakerLayer;
 use crate::filter::{AsyncFilterLayer, FilterLayer};
 use crate::hedge::HedgeLayer;
+#[cfg(feature = "http")]
+use crate::http::{
+    catch_panic::CatchPanicLayer,
+    limit::RequestBodyLimitLayer,
+    map_request_body::MapRequestBodyLayer,
+    map_response_body::MapResponseBodyLayer,
+    normalize_path::NormalizePathLayer,
+    propagate_header::PropagateHeaderLayer,
+    request_id::{PropagateRequestIdLayer, SetRequestIdLayer},
+    sensitive_headers::{
+        SetSensitiveHeadersLayer, SetSensitiveRequestHeadersLayer, SetSensitiveResponseHeadersLayer,
+    },
+    set_header::{SetRequestHeaderLayer, SetResponseHeaderLayer},
+};
 use crate::limit::concurrency::{ConcurrencyLimitLayer, GlobalConcurrencyLimitLayer};
 use crate::limit::rate::{KeyedRateLimitLayer, RateLimitLayer};
 use crate::load_shed::LoadShedLayer;
@@ -296,6 +310,322 @@ pub trait ServiceBuilderExt<L>: sealed::Sealed + Sized {
     /// let _builder = ServiceBuilder::new().spawn_ready();
     /// ```
     fn spawn_ready(self) -> ServiceBuilder<Stack<SpawnReadyLayer, L>>;
+
+    /// Adds a [`SetRequestHeaderLayer`] that sets `header_name` on every request, replacing any value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new()
+    ///     .override_request_header(http::header::USER_AGENT, http::HeaderValue::from_static("spire"));
+    /// ```
+    #[cfg(feature = "http")]
+    fn override_request_header<M>(
+        self,
+        header_name: http::HeaderName,
+        make: M,
+    ) -> ServiceBuilder<Stack<SetRequestHeaderLayer<M>, L>>;
+
+    /// Adds a [`SetRequestHeaderLayer`] that appends a value of `header_name` to every request.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new()
+    ///     .append_request_header(http::header::ACCEPT, http::HeaderValue::from_static("*/*"));
+    /// ```
+    #[cfg(feature = "http")]
+    fn append_request_header<M>(
+        self,
+        header_name: http::HeaderName,
+        make: M,
+    ) -> ServiceBuilder<Stack<SetRequestHeaderLayer<M>, L>>;
+
+    /// Adds a [`SetRequestHeaderLayer`] that sets `header_name` on requests that lack it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new()
+    ///     .insert_request_header_if_not_present(http::header::ACCEPT, http::HeaderValue::from_static("*/*"));
+    /// ```
+    #[cfg(feature = "http")]
+    fn insert_request_header_if_not_present<M>(
+        self,
+        header_name: http::HeaderName,
+        make: M,
+    ) -> ServiceBuilder<Stack<SetRequestHeaderLayer<M>, L>>;
+
+    /// Adds a [`SetResponseHeaderLayer`] that sets `header_name` on every response, replacing any value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new()
+    ///     .override_response_header(http::header::SERVER, http::HeaderValue::from_static("spire"));
+    /// ```
+    #[cfg(feature = "http")]
+    fn override_response_header<M>(
+        self,
+        header_name: http::HeaderName,
+        make: M,
+    ) -> ServiceBuilder<Stack<SetResponseHeaderLayer<M>, L>>;
+
+    /// Adds a [`SetResponseHeaderLayer`] that appends a value of `header_name` to every response.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new()
+    ///     .append_response_header(http::header::VARY, http::HeaderValue::from_static("accept"));
+    /// ```
+    #[cfg(feature = "http")]
+    fn append_response_header<M>(
+        self,
+        header_name: http::HeaderName,
+        make: M,
+    ) -> ServiceBuilder<Stack<SetResponseHeaderLayer<M>, L>>;
+
+    /// Adds a [`SetResponseHeaderLayer`] that sets `header_name` on responses that lack it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new()
+    ///     .insert_response_header_if_not_present(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain"));
+    /// ```
+    #[cfg(feature = "http")]
+    fn insert_response_header_if_not_present<M>(
+        self,
+        header_name: http::HeaderName,
+        make: M,
+    ) -> ServiceBuilder<Stack<SetResponseHeaderLayer<M>, L>>;
+
+    /// Adds a [`PropagateHeaderLayer`]: `header_name` is copied from each request to its response.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().propagate_header(http::HeaderName::from_static("x-trace"));
+    /// ```
+    #[cfg(feature = "http")]
+    fn propagate_header(
+        self,
+        header_name: http::HeaderName,
+    ) -> ServiceBuilder<Stack<PropagateHeaderLayer, L>>;
+
+    /// Adds a [`SetSensitiveHeadersLayer`]: `headers` are marked sensitive on requests and responses.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().sensitive_headers([http::header::AUTHORIZATION, http::header::COOKIE]);
+    /// ```
+    #[cfg(feature = "http")]
+    fn sensitive_headers(
+        self,
+        headers: impl IntoIterator<Item = http::HeaderName>,
+    ) -> ServiceBuilder<Stack<SetSensitiveHeadersLayer, L>>;
+
+    /// Adds a [`SetSensitiveRequestHeadersLayer`]: `headers` are marked sensitive on requests.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().sensitive_request_headers([http::header::AUTHORIZATION]);
+    /// ```
+    #[cfg(feature = "http")]
+    fn sensitive_request_headers(
+        self,
+        headers: impl IntoIterator<Item = http::HeaderName>,
+    ) -> ServiceBuilder<Stack<SetSensitiveRequestHeadersLayer, L>>;
+
+    /// Adds a [`SetSensitiveResponseHeadersLayer`]: `headers` are marked sensitive on responses.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().sensitive_response_headers([http::header::SET_COOKIE]);
+    /// ```
+    #[cfg(feature = "http")]
+    fn sensitive_response_headers(
+        self,
+        headers: impl IntoIterator<Item = http::HeaderName>,
+    ) -> ServiceBuilder<Stack<SetSensitiveResponseHeadersLayer, L>>;
+
+    /// Adds a [`SetRequestIdLayer`]: requests without `header_name` get an id from `make`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// use spire_middleware::http::request_id::MakeRequestHex;
+    ///
+    /// let _builder = ServiceBuilder::new()
+    ///     .set_request_id(http::HeaderName::from_static("x-correlation-id"), MakeRequestHex::new());
+    /// ```
+    #[cfg(feature = "http")]
+    fn set_request_id<M>(
+        self,
+        header_name: http::HeaderName,
+        make: M,
+    ) -> ServiceBuilder<Stack<SetRequestIdLayer<M>, L>>;
+
+    /// Adds a [`SetRequestIdLayer`] on the `x-request-id` header.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// use spire_middleware::http::request_id::MakeRequestHex;
+    ///
+    /// let _builder = ServiceBuilder::new().set_x_request_id(MakeRequestHex::new());
+    /// ```
+    #[cfg(feature = "http")]
+    fn set_x_request_id<M>(self, make: M) -> ServiceBuilder<Stack<SetRequestIdLayer<M>, L>>;
+
+    /// Adds a [`PropagateRequestIdLayer`]: the id in `header_name` is copied to the response.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().propagate_request_id(http::HeaderName::from_static("x-correlation-id"));
+    /// ```
+    #[cfg(feature = "http")]
+    fn propagate_request_id(
+        self,
+        header_name: http::HeaderName,
+    ) -> ServiceBuilder<Stack<PropagateRequestIdLayer, L>>;
+
+    /// Adds a [`PropagateRequestIdLayer`] on the `x-request-id` header.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().propagate_x_request_id();
+    /// ```
+    #[cfg(feature = "http")]
+    fn propagate_x_request_id(self) -> ServiceBuilder<Stack<PropagateRequestIdLayer, L>>;
+
+    /// Adds a [`RequestBodyLimitLayer`]: request bodies over `limit` bytes are refused (413 up front, or an error mid-stream).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().request_body_limit(1024 * 1024);
+    /// ```
+    #[cfg(feature = "http")]
+    fn request_body_limit(self, limit: usize) -> ServiceBuilder<Stack<RequestBodyLimitLayer, L>>;
+
+    /// Adds a [`CatchPanicLayer`]: a panic in the service becomes a 500.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().catch_panic();
+    /// ```
+    #[cfg(feature = "http")]
+    fn catch_panic(self) -> ServiceBuilder<Stack<CatchPanicLayer, L>>;
+
+    /// Adds a [`NormalizePathLayer`] that removes trailing slashes: `/foo/` becomes `/foo`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().trim_trailing_slash();
+    /// ```
+    #[cfg(feature = "http")]
+    fn trim_trailing_slash(self) -> ServiceBuilder<Stack<NormalizePathLayer, L>>;
+
+    /// Adds a [`NormalizePathLayer`] that adds a trailing slash: `/foo` becomes `/foo/`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().append_trailing_slash();
+    /// ```
+    #[cfg(feature = "http")]
+    fn append_trailing_slash(self) -> ServiceBuilder<Stack<NormalizePathLayer, L>>;
+
+    /// Adds a [`MapRequestBodyLayer`]: each request body `b` becomes `f(b)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_body::{BodyExt, Full};
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().map_request_body(|body: Full<bytes::Bytes>| body.limited(1024));
+    /// ```
+    #[cfg(feature = "http")]
+    fn map_request_body<F>(self, f: F) -> ServiceBuilder<Stack<MapRequestBodyLayer<F>, L>>;
+
+    /// Adds a [`MapResponseBodyLayer`]: each response body `b` becomes `f(b)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_body::{BodyExt, Full};
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().map_response_body(|body: Full<bytes::Bytes>| body.boxed());
+    /// ```
+    #[cfg(feature = "http")]
+    fn map_response_body<F>(self, f: F) -> ServiceBuilder<Stack<MapResponseBodyLayer<F>, L>>;
 }
 
 impl<L> ServiceBuilderExt<L> for ServiceBuilder<L> {
@@ -370,5 +700,148 @@ impl<L> ServiceBuilderExt<L> for ServiceBuilder<L> {
 
     fn spawn_ready(self) -> ServiceBuilder<Stack<SpawnReadyLayer, L>> {
         self.layer(SpawnReadyLayer::new())
+    }
+
+    #[cfg(feature = "http")]
+    fn override_request_header<M>(
+        self,
+        header_name: http::HeaderName,
+        make: M,
+    ) -> ServiceBuilder<Stack<SetRequestHeaderLayer<M>, L>> {
+        self.layer(SetRequestHeaderLayer::overriding(header_name, make))
+    }
+
+    #[cfg(feature = "http")]
+    fn append_request_header<M>(
+        self,
+        header_name: http::HeaderName,
+        make: M,
+    ) -> ServiceBuilder<Stack<SetRequestHeaderLayer<M>, L>> {
+        self.layer(SetRequestHeaderLayer::appending(header_name, make))
+    }
+
+    #[cfg(feature = "http")]
+    fn insert_request_header_if_not_present<M>(
+        self,
+        header_name: http::HeaderName,
+        make: M,
+    ) -> ServiceBuilder<Stack<SetRequestHeaderLayer<M>, L>> {
+        self.layer(SetRequestHeaderLayer::if_not_present(header_name, make))
+    }
+
+    #[cfg(feature = "http")]
+    fn override_response_header<M>(
+        self,
+        header_name: http::HeaderName,
+        make: M,
+    ) -> ServiceBuilder<Stack<SetResponseHeaderLayer<M>, L>> {
+        self.layer(SetResponseHeaderLayer::overriding(header_name, make))
+    }
+
+    #[cfg(feature = "http")]
+    fn append_response_header<M>(
+        self,
+        header_name: http::HeaderName,
+        make: M,
+    ) -> ServiceBuilder<Stack<SetResponseHeaderLayer<M>, L>> {
+        self.layer(SetResponseHeaderLayer::appending(header_name, make))
+    }
+
+    #[cfg(feature = "http")]
+    fn insert_response_header_if_not_present<M>(
+        self,
+        header_name: http::HeaderName,
+        make: M,
+    ) -> ServiceBuilder<Stack<SetResponseHeaderLayer<M>, L>> {
+        self.layer(SetResponseHeaderLayer::if_not_present(header_name, make))
+    }
+
+    #[cfg(feature = "http")]
+    fn propagate_header(
+        self,
+        header_name: http::HeaderName,
+    ) -> ServiceBuilder<Stack<PropagateHeaderLayer, L>> {
+        self.layer(PropagateHeaderLayer::new(header_name))
+    }
+
+    #[cfg(feature = "http")]
+    fn sensitive_headers(
+        self,
+        headers: impl IntoIterator<Item = http::HeaderName>,
+    ) -> ServiceBuilder<Stack<SetSensitiveHeadersLayer, L>> {
+        self.layer(SetSensitiveHeadersLayer::new(headers))
+    }
+
+    #[cfg(feature = "http")]
+    fn sensitive_request_headers(
+        self,
+        headers: impl IntoIterator<Item = http::HeaderName>,
+    ) -> ServiceBuilder<Stack<SetSensitiveRequestHeadersLayer, L>> {
+        self.layer(SetSensitiveRequestHeadersLayer::new(headers))
+    }
+
+    #[cfg(feature = "http")]
+    fn sensitive_response_headers(
+        self,
+        headers: impl IntoIterator<Item = http::HeaderName>,
+    ) -> ServiceBuilder<Stack<SetSensitiveResponseHeadersLayer, L>> {
+        self.layer(SetSensitiveResponseHeadersLayer::new(headers))
+    }
+
+    #[cfg(feature = "http")]
+    fn set_request_id<M>(
+        self,
+        header_name: http::HeaderName,
+        make: M,
+    ) -> ServiceBuilder<Stack<SetRequestIdLayer<M>, L>> {
+        self.layer(SetRequestIdLayer::new(header_name, make))
+    }
+
+    #[cfg(feature = "http")]
+    fn set_x_request_id<M>(self, make: M) -> ServiceBuilder<Stack<SetRequestIdLayer<M>, L>> {
+        self.layer(SetRequestIdLayer::x_request_id(make))
+    }
+
+    #[cfg(feature = "http")]
+    fn propagate_request_id(
+        self,
+        header_name: http::HeaderName,
+    ) -> ServiceBuilder<Stack<PropagateRequestIdLayer, L>> {
+        self.layer(PropagateRequestIdLayer::new(header_name))
+    }
+
+    #[cfg(feature = "http")]
+    fn propagate_x_request_id(self) -> ServiceBuilder<Stack<PropagateRequestIdLayer, L>> {
+        self.layer(PropagateRequestIdLayer::x_request_id())
+    }
+
+    #[cfg(feature = "http")]
+    fn request_body_limit(self, limit: usize) -> ServiceBuilder<Stack<RequestBodyLimitLayer, L>> {
+        self.layer(RequestBodyLimitLayer::new(limit))
+    }
+
+    #[cfg(feature = "http")]
+    fn catch_panic(self) -> ServiceBuilder<Stack<CatchPanicLayer, L>> {
+        self.layer(CatchPanicLayer::new())
+    }
+
+    #[cfg(feature = "http")]
+    fn trim_trailing_slash(self) -> ServiceBuilder<Stack<NormalizePathLayer, L>> {
+        self.layer(NormalizePathLayer::trim_trailing_slash())
+    }
+
+    #[cfg(feature = "http")]
+    fn append_trailing_slash(self) -> ServiceBuilder<Stack<NormalizePathLayer, L>> {
+        self.layer(NormalizePathLayer::append_trailing_slash())
+    }
+
+    #[cfg(feature = "http")]
+    fn map_request_body<F>(self, f: F) -> ServiceBuilder<Stack<MapRequestBodyLayer<F>, L>> {
+        self.layer(MapRequestBodyLayer::new(f))
+    }
+
+    #[cfg(feature = "http")]
+    fn map_response_body<F>(self, f: F) -> ServiceBuilder<Stack<MapResponseBodyLayer<F>, L>> {
+        self.layer(MapResponseBodyLayer::new(f))
     }
 }

@@ -5,8 +5,8 @@
 //! Every layer here wraps a [`Service`] from spire-service in another one, so it works
 //! for anything that is a service: the handlers spire-server calls, spire-client's
 //! `Client`, a database call. None of them knows about HTTP, sockets or connections; they
-//! use only tokio's timers, semaphores, channels and tasks. The `http` feature will add
-//! the HTTP layers (tower-http's) on top of spire-body.
+//! use only tokio's timers, semaphores, channels and tasks. The `http` feature adds the
+//! HTTP layers (tower-http's), under `http::…`, on top of spire-body.
 //!
 //! ```text
 //!   spire-server / spire-client / your code
@@ -43,6 +43,19 @@
 //!   [`Budget`](retry::Budget).
 //! - [`circuit_breaker`]: [`CircuitBreaker`](circuit_breaker::CircuitBreaker), stop calling
 //!   a service that keeps failing, then probe.
+//! - [`balance`]: [`Balance`](balance::p2c::Balance), power of two choices over a changing
+//!   set of endpoints.
+//! - [`discover`]: [`Discover`](discover::Discover), a stream of endpoint
+//!   [`Change`](discover::Change)s, and [`ServiceList`](discover::ServiceList).
+//! - [`load`]: [`Load`](load::Load) and its measures, [`Constant`](load::Constant),
+//!   [`PendingRequests`](load::pending_requests::PendingRequests) and
+//!   [`PeakEwma`](load::peak_ewma::PeakEwma).
+//! - [`ready_cache`]: [`ReadyCache`](ready_cache::ReadyCache), keyed services split into
+//!   pending and ready.
+//! - `http` (feature `http`): the HTTP layers, tower-http's: `set_header`,
+//!   `propagate_header`, `sensitive_headers`, `request_id`, `limit` (413), `catch_panic`
+//!   (500), `timeout` (408), `normalize_path`, `cors`, `validate_request`,
+//!   `map_request_body`, `map_response_body`, `metrics` (requests in flight).
 //! - [`error`]: the leaf errors, [`Elapsed`](error::Elapsed),
 //!   [`Overloaded`](error::Overloaded), [`Closed`](error::Closed).
 //! - [`ServiceBuilderExt`] (module `builder_ext`): `.timeout(d)`, `.concurrency_limit(n)`, ...
@@ -64,6 +77,20 @@
 //! | [`Retry`](retry::Retry) | generic | the inner service's readiness, for the first attempt (retries wait for a clone's readiness in the response future) | none (the last attempt's result) |
 //! | [`CircuitBreaker`](circuit_breaker::CircuitBreaker) | generic | a call (or the half-open probe), then the inner service's readiness; when open, a rejection (never `Pending`) | [`CircuitOpen`](circuit_breaker::CircuitOpen) |
 //! | [`Reconnect`](reconnect::Reconnect) | generic | the made service's readiness, making it first if needed | the maker's error (on the next call) |
+//! | [`Balance`](balance::p2c::Balance) (wraps a [`Discover`](discover::Discover), not a service) | generic | one ready endpoint, the less loaded of two picked at random; `Pending` while none is ready or there are none | [`DiscoverFailed`](balance::p2c::DiscoverFailed) (a failed endpoint is dropped, not reported) |
+//! | [`Constant`](load::Constant), [`PendingRequests`](load::pending_requests::PendingRequests), [`PeakEwma`](load::peak_ewma::PeakEwma) | generic | nothing of its own (the inner service's readiness) | none |
+//! | `http::set_header::{SetRequestHeader, SetResponseHeader}` | http | nothing of its own (the inner service's readiness) | none |
+//! | `http::propagate_header::PropagateHeader` | http | nothing of its own (the inner service's readiness) | none |
+//! | `http::sensitive_headers::{SetSensitiveRequestHeaders, SetSensitiveResponseHeaders}` | http | nothing of its own (the inner service's readiness) | none |
+//! | `http::request_id::{SetRequestId, PropagateRequestId}` | http | nothing of its own (the inner service's readiness) | none |
+//! | `http::limit::RequestBodyLimit` | http | nothing of its own (the inner service's readiness) | none: status 413 (declared too large); the body yields `LengthLimitError` mid-stream |
+//! | `http::catch_panic::CatchPanic` | http | nothing of its own (the inner service's readiness) | none: status 500 on a panic |
+//! | `http::timeout::Timeout` | http | nothing of its own (the inner service's readiness) | none: status 408 at the deadline |
+//! | `http::normalize_path::NormalizePath` | http | nothing of its own (the inner service's readiness) | none |
+//! | `http::cors::Cors` | http | nothing of its own (the inner service's readiness) | none: preflights answered 200 |
+//! | `http::validate_request::ValidateRequestHeader` | http | nothing of its own (the inner service's readiness) | none: the check's response (406, 401, or a custom one) |
+//! | `http::map_request_body::MapRequestBody`, `http::map_response_body::MapResponseBody` | http | nothing of its own (the inner service's readiness) | none |
+//! | `http::metrics::InFlightRequests` | http | nothing of its own (the inner service's readiness) | none |
 //!
 //! # Example
 //!
@@ -90,21 +117,34 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Features
+//!
+//! - `http` (off by default): the HTTP layers in `spire_middleware::http`, for services of
+//!   `http::Request` to `http::Response`, and their [`ServiceBuilderExt`] methods. It adds
+//!   the `http`, `bytes` and spire-body dependencies.
 #![doc(test(attr(deny(warnings))))]
 
 #[cfg(doc)]
 use spire_service::{Layer, Service, ServiceBuilder};
 
+pub mod balance;
 pub mod buffer;
 mod builder_ext;
 pub mod circuit_breaker;
+pub mod discover;
 pub mod error;
 pub mod filter;
 pub mod hedge;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod limit;
+pub mod load;
 pub mod load_shed;
+pub mod ready_cache;
 pub mod reconnect;
 pub mod retry;
+mod rng;
 mod semaphore;
 pub mod spawn_ready;
 pub mod steer;

@@ -1,8 +1,5 @@
-//! [`ExponentialBackoff`], with jitter from a small private PRNG.
+//! [`ExponentialBackoff`], with jitter from the crate's small PRNG.
 
-use std::cell::Cell;
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
 use std::time::Duration;
 
 /// Delays that double with each attempt, up to a cap, with random jitter.
@@ -76,26 +73,8 @@ impl ExponentialBackoff {
         if self.jitter == 0.0 {
             return capped;
         }
-        capped.mul_f64(1.0 - self.jitter * unit_random())
+        capped.mul_f64(1.0 - self.jitter * crate::rng::unit_random())
     }
-}
-
-/// A number in `0.0..1.0` from a per-thread xorshift64* generator, seeded from the
-/// standard library's randomly keyed hasher. Good enough to spread retries; not for
-/// anything that needs unpredictability.
-fn unit_random() -> f64 {
-    thread_local! {
-        static STATE: Cell<u64> = Cell::new(RandomState::new().hash_one(0x5eed_u64) | 1);
-    }
-    STATE.with(|state| {
-        let mut x = state.get();
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        state.set(x);
-        // the top 53 bits, which convert to f64 exactly, scaled to [0, 1)
-        (x.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
-    })
 }
 
 #[cfg(test)]
@@ -104,7 +83,7 @@ mod tests {
 
     #[test]
     fn unit_random_stays_in_range_and_varies() {
-        let samples: Vec<f64> = (0..1000).map(|_| unit_random()).collect();
+        let samples: Vec<f64> = (0..1000).map(|_| crate::rng::unit_random()).collect();
         assert!(samples.iter().all(|x| (0.0..1.0).contains(x)));
         let low = samples.iter().filter(|x| **x < 0.5).count();
         assert!((300..700).contains(&low), "{low} of 1000 below one half");

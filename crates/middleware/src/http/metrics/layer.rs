@@ -1,0 +1,59 @@
+//! [`InFlightRequestsLayer`].
+
+use spire_service::Layer;
+
+use super::{InFlightRequests, InFlightRequestsCounter};
+
+/// A [`Layer`] that wraps services in [`InFlightRequests`], all counting into one
+/// [`InFlightRequestsCounter`].
+///
+/// # Examples
+///
+/// ```
+/// use spire_middleware::http::metrics::{InFlightRequestsCounter, InFlightRequestsLayer};
+///
+/// let counter = InFlightRequestsCounter::new();
+/// let _layer = InFlightRequestsLayer::new(counter.clone());
+/// ```
+#[derive(Clone, Debug)]
+pub struct InFlightRequestsLayer {
+    counter: InFlightRequestsCounter,
+}
+
+impl InFlightRequestsLayer {
+    /// Creates a layer whose services count into `counter`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::http::metrics::{InFlightRequestsCounter, InFlightRequestsLayer};
+    ///
+    /// let _layer = InFlightRequestsLayer::new(InFlightRequestsCounter::new());
+    /// ```
+    #[must_use]
+    pub fn new(counter: InFlightRequestsCounter) -> Self {
+        Self { counter }
+    }
+
+    /// Creates a layer and the counter it counts into.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (_layer, counter) = spire_middleware::http::metrics::InFlightRequestsLayer::pair();
+    /// assert_eq!(counter.get(), 0);
+    /// ```
+    #[must_use]
+    pub fn pair() -> (Self, InFlightRequestsCounter) {
+        let counter = InFlightRequestsCounter::new();
+        (Self::new(counter.clone()), counter)
+    }
+}
+
+impl<S> Layer<S> for InFlightRequestsLayer {
+    type Service = InFlightRequests<S>;
+
+    fn layer(&self, inner: S) -> InFlightRequests<S> {
+        InFlightRequests::new(inner, self.counter.clone())
+    }
+}
