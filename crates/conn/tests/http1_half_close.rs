@@ -9,7 +9,8 @@ use http::{Request, Response};
 use spire_body::{Body, Full};
 use spire_conn::{Incoming, server::http1::Builder};
 use spire_service::{BoxError, Service, service_fn};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use spire_test::wire::read_to_close;
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
@@ -41,15 +42,6 @@ fn no_date() -> Builder {
     let mut builder = Builder::new();
     builder.date_header(false);
     builder
-}
-
-async fn read_to_close(stream: &mut TcpStream) -> String {
-    let mut buf = Vec::new();
-    timeout(LIMIT, stream.read_to_end(&mut buf))
-        .await
-        .expect("server closes in time")
-        .expect("read until close");
-    String::from_utf8(buf).unwrap()
 }
 
 /// A response streamed over about 100 ms, so the client's end of file arrives mid-response.

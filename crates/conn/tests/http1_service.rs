@@ -12,6 +12,7 @@ use http::{Request, Response};
 use spire_body::{Body, Full};
 use spire_conn::{Incoming, server::http1::Builder};
 use spire_service::{BoxError, Service, service_fn};
+use spire_test::wire::{read_exactly, read_to_close};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
@@ -44,24 +45,6 @@ fn no_date() -> Builder {
     let mut builder = Builder::new();
     builder.date_header(false);
     builder
-}
-
-async fn read_to_close(stream: &mut TcpStream) -> String {
-    let mut buf = Vec::new();
-    timeout(LIMIT, stream.read_to_end(&mut buf))
-        .await
-        .expect("server closes in time")
-        .expect("read until close");
-    String::from_utf8(buf).unwrap()
-}
-
-async fn read_exactly(stream: &mut TcpStream, len: usize) -> String {
-    let mut buf = vec![0; len];
-    timeout(LIMIT, stream.read_exact(&mut buf))
-        .await
-        .expect("bytes in time")
-        .expect("bytes");
-    String::from_utf8(buf).unwrap()
 }
 
 #[tokio::test]

@@ -23,6 +23,8 @@
 //! - `bytes.rs`: [`RawMessage`](bytes::RawMessage), builders for raw HTTP/1 messages.
 //! - `pair.rs`: [`Pair`](pair::Pair), two spire-h1 connections back to back (h11's
 //!   `ConnectionPair`), and [`coalesce_data`](pair::coalesce_data).
+//! - `wire.rs`: [`read_to_close`](wire::read_to_close) and
+//!   [`read_exactly`](wire::read_exactly), time-limited reads for wire-level tests.
 //! - `fuzz/`: the harness of each fuzz target (`h1_request_parse`, `h1_response_parse`,
 //!   `h1_chunked_decode`, `h1_roundtrip`); `drive.rs` runs parse inputs in pieces and whole,
 //!   `roundtrip.rs` generates messages from bytes.
@@ -58,3 +60,4 @@ pub mod bytes;
 pub mod fuzz;
 pub mod mock;
 pub mod pair;
+pub mod wire;
