@@ -1,48 +1,20 @@
 //! HTTP/1.1 server: pipelined requests are answered in order.
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response};
-use spire_body::{Body, BodyExt, Full};
-use spire_conn::{Incoming, server::http1::Builder};
-use spire_service::{BoxError, Service, service_fn};
+use spire_body::{BodyExt, Full};
+use spire_conn::Incoming;
+use spire_service::service_fn;
 use spire_test::wire::read_to_close;
 use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinHandle;
+use tokio::net::TcpStream;
 use tokio::time::timeout;
 
-const LIMIT: Duration = Duration::from_secs(20);
-
-/// Accepts one connection and serves it; the handle yields the connection's result.
-async fn serve<S, B>(
-    builder: Builder,
-    service: S,
-) -> (SocketAddr, JoinHandle<Result<(), spire_conn::Error>>)
-where
-    S: Service<Request<Incoming>, Response = Response<B>> + Send + 'static,
-    S::Future: Send + 'static,
-    S::Error: Into<BoxError>,
-    B: Body + Send + 'static,
-    B::Error: Into<BoxError>,
-{
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let handle = tokio::spawn(async move {
-        let (socket, _) = listener.accept().await.unwrap();
-        builder.serve_connection(socket, service).await
-    });
-    (addr, handle)
-}
-
-fn no_date() -> Builder {
-    let mut builder = Builder::new();
-    builder.date_header(false);
-    builder
-}
+mod support;
+use support::{LIMIT, no_date, serve};
 
 #[tokio::test]
 async fn pipelined_requests_are_answered_in_order() {
