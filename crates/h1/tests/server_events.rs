@@ -602,3 +602,41 @@ fn server_disable_keep_alive_for_graceful_shutdown() {
     );
     assert!(conn.start_next_cycle().is_err());
 }
+
+#[test]
+fn the_next_request_has_only_its_own_headers() {
+    // The codec reuses the map of the response it sent for the next request's fields; none
+    // of the response's fields may show through.
+    let mut conn = Connection::new(Role::Server);
+    conn.receive(b"GET /1 HTTP/1.1\r\nHost: a\r\nX-First: 1\r\n\r\n");
+    assert!(matches!(
+        conn.next_event(),
+        Ok(Received::Event(Event::Request(_)))
+    ));
+    assert!(matches!(
+        conn.next_event(),
+        Ok(Received::Event(Event::EndOfMessage(None)))
+    ));
+    let mut out = WriteBuf::new();
+    let mut response = ResponseHead::new(StatusCode::OK);
+    for (name, value) in [
+        ("x-secret", "s"),
+        ("content-type", "text/plain"),
+        ("x-other", "o"),
+    ] {
+        response
+            .headers
+            .insert(name, HeaderValue::from_static(value));
+    }
+    conn.send_response_with_length(response, 0, &mut out)
+        .unwrap();
+    conn.send(Event::EndOfMessage(None), &mut out).unwrap();
+    conn.start_next_cycle().unwrap();
+
+    conn.receive(b"GET /2 HTTP/1.1\r\nHost: b\r\n\r\n");
+    let Ok(Received::Event(Event::Request(head))) = conn.next_event() else {
+        panic!("expected the second request");
+    };
+    assert_eq!(head.headers.len(), 1, "{:?}", head.headers);
+    assert_eq!(head.headers["host"], "b");
+}

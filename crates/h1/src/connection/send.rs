@@ -59,6 +59,63 @@ impl Connection {
         sent
     }
 
+    /// Sends a final response head whose body the caller knows to be exactly `body_length`
+    /// bytes long.
+    ///
+    /// The same as [`send`](Self::send) with [`Event::Response`], except that when the head
+    /// has neither `Content-Length` nor `Transfer-Encoding`, the codec frames the body with
+    /// `body_length` and writes the `Content-Length` field itself: a driver that knows its
+    /// body's size needs no `HeaderValue` and no header-map insert for it. No length is
+    /// written where none belongs (1xx, 204 and 304, a 2xx to CONNECT), nor for a response
+    /// to HEAD whose length is 0 (the length a GET would have had is unknown then).
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send); sending more or fewer than `body_length` bytes is
+    /// [`ErrorKind::BodyLongerThanDeclared`] / [`ErrorKind::BodyShorterThanDeclared`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use http::StatusCode;
+    /// use spire_h1::{Connection, Event, ResponseHead, Role, WriteBuf};
+    ///
+    /// let mut conn = Connection::new(Role::Server);
+    /// conn.receive(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    /// while conn.next_event().is_ok_and(|r| !matches!(r, spire_h1::Received::NeedData)) {}
+    ///
+    /// let mut out = WriteBuf::new();
+    /// conn.send_response_with_length(ResponseHead::new(StatusCode::OK), 2, &mut out).unwrap();
+    /// conn.send(Event::Data(Bytes::from_static(b"hi")), &mut out).unwrap();
+    /// conn.send(Event::EndOfMessage(None), &mut out).unwrap();
+    /// assert_eq!(out.flatten(), "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nhi");
+    /// ```
+    pub fn send_response_with_length(
+        &mut self,
+        head: ResponseHead,
+        body_length: u64,
+        out: &mut WriteBuf,
+    ) -> Result<(), Error> {
+        if self.role != Role::Server || self.our_state() == State::Error {
+            return Err(Error::new(ErrorKind::InvalidTransition));
+        }
+        let style = Style {
+            title_case: self.title_case_headers,
+        };
+        let sent = if head.status.is_informational() {
+            self.send_informational(head, style, out)
+        } else {
+            self.send_response(head, Some(body_length), style, out)
+        };
+        if let Err(err) = sent
+            && err.kind() != ErrorKind::InvalidHead
+        {
+            self.machine.set_error(self.role);
+        }
+        sent
+    }
+
     fn send_inner(&mut self, event: Event, out: &mut WriteBuf) -> Result<(), Error> {
         let style = Style {
             title_case: self.title_case_headers,
@@ -66,7 +123,7 @@ impl Connection {
         match (self.role, event) {
             (Role::Client, Event::Request(head)) => self.send_request(head, style, out),
             (Role::Server, Event::Informational(head)) => self.send_informational(head, style, out),
-            (Role::Server, Event::Response(head)) => self.send_response(head, style, out),
+            (Role::Server, Event::Response(head)) => self.send_response(head, None, style, out),
             (_, Event::Data(data)) => {
                 let encoder = self
                     .encoder
@@ -126,6 +183,7 @@ impl Connection {
         };
         encode_head::request(&head, style, extra, out.scratch());
         out.commit_scratch();
+        self.parser.recycle(head.headers);
         self.request = Some((head.method, head.version));
         self.encoder = Some(Encoder::new(framing, false));
         self.our_framing = Some(framing);
@@ -139,7 +197,7 @@ impl Connection {
         out: &mut WriteBuf,
     ) -> Result<(), Error> {
         if head.status == http::StatusCode::SWITCHING_PROTOCOLS {
-            return self.send_response(head, style, out);
+            return self.send_response(head, None, style, out);
         }
         if !head.status.is_informational() || head.headers.contains_key(header::CONTENT_LENGTH) {
             return Err(Error::new(ErrorKind::InvalidHead));
@@ -163,9 +221,12 @@ impl Connection {
         Ok(())
     }
 
+    /// `body_length`: the exact body length the caller knows, if any (see
+    /// [`send_response_with_length`](Self::send_response_with_length)).
     fn send_response(
         &mut self,
         head: ResponseHead,
+        body_length: Option<u64>,
         style: Style,
         out: &mut WriteBuf,
     ) -> Result<(), Error> {
@@ -190,7 +251,22 @@ impl Connection {
         if head.status.is_informational() {
             return Err(Error::new(ErrorKind::InvalidHead));
         }
-        let framing = framing::response_framing(&method, version, head.status, &head.headers)?;
+        let mut framing = framing::response_framing(&method, version, head.status, &head.headers)?;
+        let unframed = !head.headers.contains_key(header::CONTENT_LENGTH)
+            && !head.headers.contains_key(header::TRANSFER_ENCODING);
+        let content_length = body_length.filter(|&length| {
+            unframed
+                && if method == Method::HEAD {
+                    length > 0 && !framing::response_has_no_body(&Method::GET, head.status)
+                } else {
+                    !framing::response_has_no_body(&method, head.status)
+                }
+        });
+        if let Some(length) = content_length
+            && method != Method::HEAD
+        {
+            framing = Framing::Length(length);
+        }
         self.machine.fire(Role::Server, Trigger::Response)?;
         // A response without a request (a 408, or a 400 for a request that did not parse) ends
         // the connection: there is no cycle to complete.
@@ -218,9 +294,11 @@ impl Connection {
             chunked: framing == Framing::Chunked
                 && !head.headers.contains_key(header::TRANSFER_ENCODING),
             connection,
+            content_length,
         };
         encode_head::response(&head, style, extra, out.scratch())?;
         out.commit_scratch();
+        self.parser.recycle(head.headers);
         self.encoder = Some(Encoder::new(framing, method == Method::HEAD));
         self.our_framing = Some(framing);
         Ok(())

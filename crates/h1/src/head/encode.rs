@@ -1,7 +1,7 @@
 //! Heads → bytes: start line, header lines (default, Title-Case or original spelling and
 //! order), and the headers the connection adds (`Date`, `Transfer-Encoding`, `Connection`).
 
-use bytes::{BufMut, BytesMut};
+use bytes::BytesMut;
 use http::{HeaderMap, HeaderName, HeaderValue, Version, header};
 
 use crate::decode::trailers::FORBIDDEN;
@@ -15,6 +15,8 @@ pub(crate) struct Extra<'a> {
     pub(crate) date: Option<&'a HeaderValue>,
     pub(crate) chunked: bool,
     pub(crate) connection: Option<&'static [u8]>,
+    /// A `Content-Length` the codec writes for a caller that gave the body's length.
+    pub(crate) content_length: Option<u64>,
 }
 
 /// How header names are spelled.
@@ -33,15 +35,15 @@ fn version_str(version: Version) -> &'static [u8] {
 
 pub(crate) fn request(head: &RequestHead, style: Style, extra: Extra<'_>, dst: &mut BytesMut) {
     dst.reserve(64 + head.target.as_bytes().len() + head.headers.len() * 32);
-    dst.put_slice(head.method.as_str().as_bytes());
-    dst.put_u8(b' ');
-    dst.put_slice(head.target.as_bytes());
-    dst.put_u8(b' ');
-    dst.put_slice(version_str(head.version));
-    dst.put_slice(b"\r\n");
+    dst.extend_from_slice(head.method.as_str().as_bytes());
+    dst.extend_from_slice(b" ");
+    dst.extend_from_slice(head.target.as_bytes());
+    dst.extend_from_slice(b" ");
+    dst.extend_from_slice(version_str(head.version));
+    dst.extend_from_slice(b"\r\n");
     fields(&head.headers, head.original.as_ref(), style, dst);
     extras(&head.headers, extra, style, dst);
-    dst.put_slice(b"\r\n");
+    dst.extend_from_slice(b"\r\n");
 }
 
 pub(crate) fn response(
@@ -58,16 +60,41 @@ pub(crate) fn response(
         None => head.status.canonical_reason().unwrap_or("").as_bytes(),
     };
     dst.reserve(64 + reason.len() + head.headers.len() * 32);
-    dst.put_slice(version_str(head.version));
-    dst.put_u8(b' ');
-    dst.put_slice(head.status.as_str().as_bytes());
-    dst.put_u8(b' ');
-    dst.put_slice(reason);
-    dst.put_slice(b"\r\n");
+    match common_status_line(head) {
+        Some(status_line) => dst.extend_from_slice(status_line),
+        None => {
+            dst.extend_from_slice(version_str(head.version));
+            dst.extend_from_slice(b" ");
+            dst.extend_from_slice(head.status.as_str().as_bytes());
+            dst.extend_from_slice(b" ");
+            dst.extend_from_slice(reason);
+            dst.extend_from_slice(b"\r\n");
+        }
+    }
     fields(&head.headers, head.original.as_ref(), style, dst);
     extras(&head.headers, extra, style, dst);
-    dst.put_slice(b"\r\n");
+    dst.extend_from_slice(b"\r\n");
     Ok(())
+}
+
+/// The whole status line of an HTTP/1.1 response with one of the most common statuses and
+/// its canonical reason, so the line is one copy instead of six.
+fn common_status_line(head: &ResponseHead) -> Option<&'static [u8]> {
+    if head.version == Version::HTTP_10 || head.reason.is_some() {
+        return None;
+    }
+    Some(match head.status.as_u16() {
+        200 => b"HTTP/1.1 200 OK\r\n",
+        201 => b"HTTP/1.1 201 Created\r\n",
+        204 => b"HTTP/1.1 204 No Content\r\n",
+        301 => b"HTTP/1.1 301 Moved Permanently\r\n",
+        302 => b"HTTP/1.1 302 Found\r\n",
+        304 => b"HTTP/1.1 304 Not Modified\r\n",
+        400 => b"HTTP/1.1 400 Bad Request\r\n",
+        404 => b"HTTP/1.1 404 Not Found\r\n",
+        500 => b"HTTP/1.1 500 Internal Server Error\r\n",
+        _ => return None,
+    })
 }
 
 /// Trailer fields after the last chunk (default spelling unless Title-Case).
@@ -90,6 +117,15 @@ fn extras(headers: &HeaderMap, extra: Extra<'_>, style: Style, dst: &mut BytesMu
         line(
             header::DATE.as_str().as_bytes(),
             date.as_bytes(),
+            style,
+            dst,
+        );
+    }
+    if let Some(length) = extra.content_length {
+        let mut digits = [0u8; 20];
+        line(
+            header::CONTENT_LENGTH.as_str().as_bytes(),
+            decimal(length, &mut digits),
             style,
             dst,
         );
@@ -137,10 +173,10 @@ fn fields(
         };
         if let Some(value) = headers.get_all(&name).iter().nth(*n) {
             *n += 1;
-            dst.put_slice(raw);
-            dst.put_slice(b": ");
-            dst.put_slice(value.as_bytes());
-            dst.put_slice(b"\r\n");
+            dst.extend_from_slice(raw);
+            dst.extend_from_slice(b": ");
+            dst.extend_from_slice(value.as_bytes());
+            dst.extend_from_slice(b"\r\n");
         }
     }
     for name in headers.keys() {
@@ -154,19 +190,35 @@ fn fields(
     }
 }
 
+/// Writes `n` in decimal at the end of `buf` and returns those digits.
+fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        // `n % 10` is below 10, so the cast is exact.
+        buf[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[start..];
+        }
+    }
+}
+
 fn line(name: &[u8], value: &[u8], style: Style, dst: &mut BytesMut) {
     if style.title_case {
         let mut upper = true;
         for &b in name {
-            dst.put_u8(if upper { b.to_ascii_uppercase() } else { b });
+            dst.extend_from_slice(&[if upper { b.to_ascii_uppercase() } else { b }]);
             upper = b == b'-';
         }
     } else {
-        dst.put_slice(name);
+        dst.extend_from_slice(name);
     }
-    dst.put_slice(b": ");
-    dst.put_slice(value);
-    dst.put_slice(b"\r\n");
+    // Constant pieces go through `extend_from_slice`, which inlines to a store of known
+    // length; `BufMut::put_slice` would be a call to `memcpy` for two bytes.
+    dst.extend_from_slice(b": ");
+    dst.extend_from_slice(value);
+    dst.extend_from_slice(b"\r\n");
 }
 
 #[cfg(test)]

@@ -36,7 +36,14 @@ pub(crate) struct HeadParser {
     indices: Vec<Indices>,
     /// Framing-relevant fields noticed while building the last header map.
     seen: Seen,
+    /// An emptied header map to fill with the next head's fields: the map of the last head
+    /// this connection sent, so that a keep-alive exchange allocates no new map.
+    spare: Option<HeaderMap>,
 }
+
+/// A map with room for more fields than this is dropped rather than kept as the spare, so
+/// one unusual head does not pin a large allocation for the connection's lifetime.
+const MAX_SPARE_CAPACITY: usize = 64;
 
 /// Start-line fields, as positions in the head bytes.
 #[derive(Debug, Clone, Copy)]
@@ -54,6 +61,7 @@ impl Default for HeadParser {
             scanned: 0,
             indices: Vec::with_capacity(32),
             seen: Seen::default(),
+            spare: None,
         }
     }
 }
@@ -208,6 +216,14 @@ impl HeadParser {
         Err(Error::new(ErrorKind::BadStartLine))
     }
 
+    /// Keeps `headers`, emptied, for the next head this parser builds.
+    pub(crate) fn recycle(&mut self, mut headers: HeaderMap) {
+        if headers.capacity() > 0 && headers.capacity() <= MAX_SPARE_CAPACITY {
+            headers.clear();
+            self.spare = Some(headers);
+        }
+    }
+
     /// The framing-relevant fields of the head parsed last.
     pub(crate) fn seen(&self) -> Seen {
         self.seen
@@ -219,7 +235,13 @@ impl HeadParser {
         preserve_case: bool,
     ) -> Result<(HeaderMap, Option<OriginalHeaders>), Error> {
         let bad = Error::new(ErrorKind::BadHeader);
-        let mut headers = HeaderMap::with_capacity(self.indices.len());
+        let mut headers = match self.spare.take() {
+            Some(mut spare) => {
+                spare.reserve(self.indices.len());
+                spare
+            }
+            None => HeaderMap::with_capacity(self.indices.len()),
+        };
         let mut original =
             preserve_case.then(|| OriginalHeaders::with_capacity(self.indices.len()));
         self.seen = Seen::default();

@@ -15,8 +15,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Buf;
-use http::header::{CONTENT_LENGTH, HeaderValue, TRANSFER_ENCODING};
-use http::{Method, StatusCode};
+use http::StatusCode;
+use http::header::{CONTENT_LENGTH, HeaderValue};
 use spire_body::{Body, Frame};
 use spire_h1::{Event, Framing, ResponseHead, State};
 use spire_service::BoxError;
@@ -146,13 +146,20 @@ impl<Io, S> Inner<Io, S> {
         // No interim response may follow the final one.
         self.exchange.hints = None;
         let (parts, body) = response.into_parts();
-        let mut head = ResponseHead::from_parts(parts);
-        self.add_content_length(&mut head, &body);
+        let head = ResponseHead::from_parts(parts);
         if self.config.date_header {
             self.conn.set_date(date::now_header_value());
         }
         let status = head.status;
-        if let Err(err) = self.conn.send(Event::Response(head), &mut self.out) {
+        // A body that knows its exact size gets `Content-Length` from the codec (unless the
+        // head frames itself), so that it need not be chunked.
+        let sent = match body.size_hint().exact() {
+            Some(length) => self
+                .conn
+                .send_response_with_length(head, length, &mut self.out),
+            None => self.conn.send(Event::Response(head), &mut self.out),
+        };
+        if let Err(err) = sent {
             tracing::debug!(error = %err, %status, "response head cannot be sent");
             self.fail_exchange();
             if err.kind() == spire_h1::ErrorKind::InvalidHead {
@@ -178,28 +185,6 @@ impl<Io, S> Inner<Io, S> {
             self.finish_body(None);
         } else {
             call.set(Call::Body { body });
-        }
-    }
-
-    /// Adds `Content-Length` when the body knows its exact size and the head has no framing,
-    /// so that the codec need not choose chunked coding.
-    fn add_content_length<B: Body>(&self, head: &mut ResponseHead, body: &B) {
-        if head.headers.contains_key(CONTENT_LENGTH) || head.headers.contains_key(TRANSFER_ENCODING)
-        {
-            return;
-        }
-        let Some(len) = body.size_hint().exact() else {
-            return;
-        };
-        let method = &self.exchange.method;
-        let allowed = if *method == Method::HEAD {
-            // The length a GET would have had; an empty body says nothing about it.
-            len > 0 && !spire_h1::response_has_no_body(&Method::GET, head.status)
-        } else {
-            !spire_h1::response_has_no_body(method, head.status)
-        };
-        if allowed {
-            head.headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
         }
     }
 
