@@ -12,16 +12,26 @@ use crate::hedge::HedgeLayer;
 #[cfg(feature = "http")]
 use crate::http::{
     catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
+    decompression::{DecompressionLayer, RequestDecompressionLayer},
+    follow_redirect::FollowRedirectLayer,
     limit::RequestBodyLimitLayer,
+    load_shed::LoadShedLayer as HttpLoadShedLayer,
     map_request_body::MapRequestBodyLayer,
     map_response_body::MapResponseBodyLayer,
+    metrics::{
+        InFlightRequestsCounter, InFlightRequestsLayer, RequestMetricsHandle, RequestMetricsLayer,
+    },
     normalize_path::NormalizePathLayer,
     propagate_header::PropagateHeaderLayer,
     request_id::{PropagateRequestIdLayer, SetRequestIdLayer},
+    retry::RetryLayer as HttpRetryLayer,
     sensitive_headers::{
         SetSensitiveHeadersLayer, SetSensitiveRequestHeadersLayer, SetSensitiveResponseHeadersLayer,
     },
     set_header::{SetRequestHeaderLayer, SetResponseHeaderLayer},
+    timeout::TimeoutLayer as HttpTimeoutLayer,
+    trace::TraceLayer,
 };
 use crate::limit::concurrency::{ConcurrencyLimitLayer, GlobalConcurrencyLimitLayer};
 use crate::limit::rate::{KeyedRateLimitLayer, RateLimitLayer};
@@ -626,6 +636,253 @@ pub trait ServiceBuilderExt<L>: sealed::Sealed + Sized {
     /// ```
     #[cfg(feature = "http")]
     fn map_response_body<F>(self, f: F) -> ServiceBuilder<Stack<MapResponseBodyLayer<F>, L>>;
+
+    /// Adds a [`TraceLayer`] with the defaults: a `DEBUG` span per request (method, uri,
+    /// version, then status and latency), the default events, and `5xx` responses and
+    /// errors reported as failures.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().trace_for_http();
+    /// ```
+    #[cfg(feature = "http")]
+    fn trace_for_http(self) -> ServiceBuilder<Stack<TraceLayer, L>>;
+
+    /// Adds a [`TraceLayer`] with your `hooks` (a
+    /// [`TraceHooks`](crate::http::trace::TraceHooks)) and `classifier` (a
+    /// [`Classify`](crate::http::trace::Classify)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_middleware::http::trace::{DefaultHooks, StatusInRangeAsFailures};
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().trace(
+    ///     DefaultHooks::new().level(tracing::Level::INFO),
+    ///     StatusInRangeAsFailures::for_client(),
+    /// );
+    /// ```
+    #[cfg(feature = "http")]
+    fn trace<H, C>(self, hooks: H, classifier: C) -> ServiceBuilder<Stack<TraceLayer<H, C>, L>>;
+
+    /// Adds a [`RequestMetricsLayer`]: calls are counted by status class, with a latency
+    /// histogram per class and the requests in flight, into `metrics`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_middleware::http::metrics::RequestMetricsHandle;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let metrics = RequestMetricsHandle::new();
+    /// let _builder = ServiceBuilder::new().request_metrics(metrics.clone());
+    /// assert_eq!(metrics.snapshot().total(), 0);
+    /// ```
+    #[cfg(feature = "http")]
+    fn request_metrics(
+        self,
+        metrics: RequestMetricsHandle,
+    ) -> ServiceBuilder<Stack<RequestMetricsLayer, L>>;
+
+    /// Adds an [`InFlightRequestsLayer`]: the requests in flight, response bodies included,
+    /// are counted into `counter`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_middleware::http::metrics::InFlightRequestsCounter;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let counter = InFlightRequestsCounter::new();
+    /// let _builder = ServiceBuilder::new().in_flight_requests(counter.clone());
+    /// assert_eq!(counter.get(), 0);
+    /// ```
+    #[cfg(feature = "http")]
+    fn in_flight_requests(
+        self,
+        counter: InFlightRequestsCounter,
+    ) -> ServiceBuilder<Stack<InFlightRequestsLayer, L>>;
+
+    /// Adds a [`CompressionLayer`] with its defaults: responses are compressed with gzip
+    /// or deflate, as the request's `Accept-Encoding` prefers (bodies under 32 bytes,
+    /// event streams and images excepted).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().compression();
+    /// ```
+    #[cfg(feature = "http")]
+    fn compression(self) -> ServiceBuilder<Stack<CompressionLayer, L>>;
+
+    /// Adds a [`DecompressionLayer`] with its defaults (client side): requests ask for
+    /// gzip and deflate, and such responses are decoded, at most 64 MiB and a ratio of
+    /// 100 per body.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().decompression();
+    /// ```
+    #[cfg(feature = "http")]
+    fn decompression(self) -> ServiceBuilder<Stack<DecompressionLayer, L>>;
+
+    /// Adds a [`RequestDecompressionLayer`] with its defaults (server side): gzip and
+    /// deflate request bodies are decoded, at most 64 MiB and a ratio of 100 per body;
+    /// other codings are answered 415.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().request_decompression();
+    /// ```
+    #[cfg(feature = "http")]
+    fn request_decompression(self) -> ServiceBuilder<Stack<RequestDecompressionLayer, L>>;
+
+    /// Adds a [`FollowRedirectLayer`] with the standard policy: redirects (301, 302, 303,
+    /// 307, 308) are followed, at most 20 hops, and `Authorization`, `Proxy-Authorization`
+    /// and `Cookie` are dropped when the origin changes. For clients.
+    ///
+    /// The services built take `Request<B>` and call the inner service with
+    /// `Request<ReplayBody<B>>`, so that a 307 or 308 can send the body again.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use http::{Request, Response, StatusCode, header};
+    /// use spire_body::Full;
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_middleware::http::follow_redirect::RequestUri;
+    /// use spire_middleware::http::replay::ReplayBody;
+    /// use spire_service::{ServiceBuilder, ServiceExt};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let svc = ServiceBuilder::new()
+    ///     .follow_redirects()
+    ///     .service_fn(|request: Request<ReplayBody<Full<Bytes>>>| async move {
+    ///         let mut response = Response::new(());
+    ///         if request.uri().path() == "/old" {
+    ///             *response.status_mut() = StatusCode::FOUND;
+    ///             response.headers_mut().insert(header::LOCATION, "/new".parse().unwrap());
+    ///         }
+    ///         Ok::<_, std::convert::Infallible>(response)
+    ///     });
+    /// let request = Request::get("http://example.com/old").body(Full::new(Bytes::new())).unwrap();
+    /// let response = svc.oneshot(request).await.unwrap();
+    /// assert_eq!(response.extensions().get::<RequestUri>().unwrap().0, "http://example.com/new");
+    /// # }
+    /// ```
+    #[cfg(feature = "http")]
+    fn follow_redirects(self) -> ServiceBuilder<Stack<FollowRedirectLayer, L>>;
+
+    /// Adds a [`FollowRedirectLayer`] that follows redirects as `policy` decides (a
+    /// [`follow_redirect::Policy`](crate::http::follow_redirect::Policy)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_middleware::http::follow_redirect::{Limited, Policy, SameOrigin};
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().follow_redirects_with(Limited::new(5).and(SameOrigin::new()));
+    /// ```
+    #[cfg(feature = "http")]
+    fn follow_redirects_with<P>(
+        self,
+        policy: P,
+    ) -> ServiceBuilder<Stack<FollowRedirectLayer<P>, L>>;
+
+    /// Adds the HTTP [`RetryLayer`](crate::http::retry::RetryLayer): requests are retried
+    /// as `policy` decides (usually a
+    /// [`RetryPolicy`](crate::http::retry::RetryPolicy): idempotent methods, on errors and
+    /// 502/503/504, at most 3 attempts, with backoff, within a retry budget), their bodies
+    /// replayed from a buffer of up to 64 KiB.
+    ///
+    /// The services built take `Request<B>` and call the inner service with
+    /// `Request<ReplayBody<B>>`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use bytes::Bytes;
+    /// use http::{Request, Response};
+    /// use spire_body::Full;
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_middleware::http::replay::ReplayBody;
+    /// use spire_middleware::http::retry::RetryPolicy;
+    /// use spire_service::{BoxError, ServiceBuilder, ServiceExt};
+    ///
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// // The client stack: the timeout bounds all attempts, redirect chains are retried whole.
+    /// let svc = ServiceBuilder::new()
+    ///     .timeout(Duration::from_secs(30))
+    ///     .retry_http(RetryPolicy::new())
+    ///     .follow_redirects()
+    ///     .service_fn(|_: Request<ReplayBody<ReplayBody<Full<Bytes>>>>| async {
+    ///         Ok::<_, BoxError>(Response::new(()))
+    ///     });
+    /// let request = Request::get("http://example.com/").body(Full::new(Bytes::new())).unwrap();
+    /// assert!(svc.oneshot(request).await.is_ok());
+    /// # }
+    /// ```
+    #[cfg(feature = "http")]
+    fn retry_http<P>(self, policy: P) -> ServiceBuilder<Stack<HttpRetryLayer<P>, L>>;
+
+    /// Adds an HTTP [`TimeoutLayer`](crate::http::timeout::TimeoutLayer): a request that
+    /// takes longer than `timeout` is answered `408 Request Timeout` (the generic
+    /// [`timeout`](Self::timeout) fails the call with an error instead).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().http_timeout(Duration::from_secs(30));
+    /// ```
+    #[cfg(feature = "http")]
+    fn http_timeout(self, timeout: Duration) -> ServiceBuilder<Stack<HttpTimeoutLayer, L>>;
+
+    /// Adds an HTTP [`LoadShedLayer`](crate::http::load_shed::LoadShedLayer): when the
+    /// inner service is not ready, the request is answered `503 Service Unavailable` at
+    /// once (the generic [`load_shed`](Self::load_shed) fails the call with an error
+    /// instead).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::ServiceBuilderExt;
+    /// use spire_service::ServiceBuilder;
+    ///
+    /// let _builder = ServiceBuilder::new().http_load_shed().concurrency_limit(512);
+    /// ```
+    #[cfg(feature = "http")]
+    fn http_load_shed(self) -> ServiceBuilder<Stack<HttpLoadShedLayer, L>>;
 }
 
 impl<L> ServiceBuilderExt<L> for ServiceBuilder<L> {
@@ -843,5 +1100,74 @@ impl<L> ServiceBuilderExt<L> for ServiceBuilder<L> {
     #[cfg(feature = "http")]
     fn map_response_body<F>(self, f: F) -> ServiceBuilder<Stack<MapResponseBodyLayer<F>, L>> {
         self.layer(MapResponseBodyLayer::new(f))
+    }
+
+    #[cfg(feature = "http")]
+    fn trace_for_http(self) -> ServiceBuilder<Stack<TraceLayer, L>> {
+        self.layer(TraceLayer::for_http())
+    }
+
+    #[cfg(feature = "http")]
+    fn trace<H, C>(self, hooks: H, classifier: C) -> ServiceBuilder<Stack<TraceLayer<H, C>, L>> {
+        self.layer(TraceLayer::new(hooks, classifier))
+    }
+
+    #[cfg(feature = "http")]
+    fn request_metrics(
+        self,
+        metrics: RequestMetricsHandle,
+    ) -> ServiceBuilder<Stack<RequestMetricsLayer, L>> {
+        self.layer(RequestMetricsLayer::new(metrics))
+    }
+
+    #[cfg(feature = "http")]
+    fn in_flight_requests(
+        self,
+        counter: InFlightRequestsCounter,
+    ) -> ServiceBuilder<Stack<InFlightRequestsLayer, L>> {
+        self.layer(InFlightRequestsLayer::new(counter))
+    }
+
+    #[cfg(feature = "http")]
+    fn compression(self) -> ServiceBuilder<Stack<CompressionLayer, L>> {
+        self.layer(CompressionLayer::new())
+    }
+
+    #[cfg(feature = "http")]
+    fn decompression(self) -> ServiceBuilder<Stack<DecompressionLayer, L>> {
+        self.layer(DecompressionLayer::new())
+    }
+
+    #[cfg(feature = "http")]
+    fn request_decompression(self) -> ServiceBuilder<Stack<RequestDecompressionLayer, L>> {
+        self.layer(RequestDecompressionLayer::new())
+    }
+
+    #[cfg(feature = "http")]
+    fn follow_redirects(self) -> ServiceBuilder<Stack<FollowRedirectLayer, L>> {
+        self.layer(FollowRedirectLayer::new())
+    }
+
+    #[cfg(feature = "http")]
+    fn follow_redirects_with<P>(
+        self,
+        policy: P,
+    ) -> ServiceBuilder<Stack<FollowRedirectLayer<P>, L>> {
+        self.layer(FollowRedirectLayer::with_policy(policy))
+    }
+
+    #[cfg(feature = "http")]
+    fn retry_http<P>(self, policy: P) -> ServiceBuilder<Stack<HttpRetryLayer<P>, L>> {
+        self.layer(HttpRetryLayer::new(policy))
+    }
+
+    #[cfg(feature = "http")]
+    fn http_timeout(self, timeout: Duration) -> ServiceBuilder<Stack<HttpTimeoutLayer, L>> {
+        self.layer(HttpTimeoutLayer::new(timeout))
+    }
+
+    #[cfg(feature = "http")]
+    fn http_load_shed(self) -> ServiceBuilder<Stack<HttpLoadShedLayer, L>> {
+        self.layer(HttpLoadShedLayer::new())
     }
 }

@@ -52,10 +52,17 @@
 //!   [`PeakEwma`](load::peak_ewma::PeakEwma).
 //! - [`ready_cache`]: [`ReadyCache`](ready_cache::ReadyCache), keyed services split into
 //!   pending and ready.
-//! - `http` (feature `http`): the HTTP layers, tower-http's: `set_header`,
-//!   `propagate_header`, `sensitive_headers`, `request_id`, `limit` (413), `catch_panic`
-//!   (500), `timeout` (408), `normalize_path`, `cors`, `validate_request`,
-//!   `map_request_body`, `map_response_body`, `metrics` (requests in flight).
+//! - `http` (feature `http`): the HTTP layers, tower-http's: `trace` (a `tracing` span per
+//!   request, hooks and a failure classifier), `metrics` (requests in flight; counts and
+//!   latency histograms by status class), `request_id`, `sensitive_headers`, `set_header`,
+//!   `propagate_header`, `cors`, `normalize_path`, `validate_request`, `timeout` (408),
+//!   `limit` (413), `load_shed` (503), `catch_panic` (500), `compression` (gzip or deflate
+//!   by `Accept-Encoding`), `decompression` (client: decode responses; server: decode
+//!   requests, 415), `map_request_body`, `map_response_body`, and for clients `replay`
+//!   (request bodies that can be sent again), `retry` (idempotent requests, streamed bodies
+//!   replayed, within a budget) and `follow_redirect`.
+//! - `stacks` (feature `http`): the recommended server and client stacks, each a
+//!   `ServiceBuilder` to extend or pare down.
 //! - [`error`]: the leaf errors, [`Elapsed`](error::Elapsed),
 //!   [`Overloaded`](error::Overloaded), [`Closed`](error::Closed).
 //! - [`ServiceBuilderExt`] (module `builder_ext`): `.timeout(d)`, `.concurrency_limit(n)`, ...
@@ -90,7 +97,14 @@
 //! | `http::cors::Cors` | http | nothing of its own (the inner service's readiness) | none: preflights answered 200 |
 //! | `http::validate_request::ValidateRequestHeader` | http | nothing of its own (the inner service's readiness) | none: the check's response (406, 401, or a custom one) |
 //! | `http::map_request_body::MapRequestBody`, `http::map_response_body::MapResponseBody` | http | nothing of its own (the inner service's readiness) | none |
-//! | `http::metrics::InFlightRequests` | http | nothing of its own (the inner service's readiness) | none |
+//! | `http::metrics::{InFlightRequests, RequestMetrics}` | http | nothing of its own (the inner service's readiness) | none |
+//! | `http::trace::Trace` | http | nothing of its own (the inner service's readiness) | none (the inner error must be `Display`, for the classifier) |
+//! | `http::load_shed::LoadShed` | http | the inner service's readiness if it has it; otherwise a 503 (never `Pending`) | none: status 503 when the inner service is not ready |
+//! | `http::compression::Compression` | http | nothing of its own (the inner service's readiness) | none; the body's error is the inner body's, boxed |
+//! | `http::decompression::Decompression` | http | nothing of its own (the inner service's readiness) | none; the body ends with `DecompressionLimitError` or `CorruptBody`, boxed |
+//! | `http::decompression::RequestDecompression` | http | nothing of its own (the inner service's readiness) | none: status 415 (+ `Accept-Encoding`) for an unsupported coding; the body ends with `DecompressionLimitError` or `CorruptBody`, boxed |
+//! | `http::retry::Retry` (bodies in `http::replay::ReplayBody`) | http | the inner service's readiness, for the first attempt (retries wait for a clone's readiness in the response future) | none (the last attempt's response or error); a replayed body copy may yield `CannotReplay` if misused |
+//! | `http::follow_redirect::FollowRedirect` | http | the inner service's readiness, for the first request (each redirect waits for a clone's readiness in the response future) | none (the inner error; an unfollowed 3xx is returned as is, with a `RequestUri` extension) |
 //!
 //! # Example
 //!

@@ -60,4 +60,5 @@ pub mod bytes;
 pub mod fuzz;
 pub mod mock;
 pub mod pair;
+pub mod tracing;
 pub mod wire;

@@ -9,8 +9,9 @@ use spire_body::{Body, Frame, SizeHint};
 use super::counter::Guard;
 
 pin_project! {
-    /// The response body of [`InFlightRequests`](super::InFlightRequests): the inner body,
-    /// unchanged, holding its request's count until it is dropped.
+    /// The response body of [`InFlightRequests`](super::InFlightRequests) and
+    /// [`RequestMetrics`](super::RequestMetrics): the inner body, unchanged, holding its
+    /// request's in-flight count until it is dropped.
     ///
     /// # Examples
     ///

@@ -1,8 +1,8 @@
-//! [`InFlightRequestsLayer`].
+//! [`InFlightRequestsLayer`] and [`RequestMetricsLayer`].
 
 use spire_service::Layer;
 
-use super::{InFlightRequests, InFlightRequestsCounter};
+use super::{InFlightRequests, InFlightRequestsCounter, RequestMetrics, RequestMetricsHandle};
 
 /// A [`Layer`] that wraps services in [`InFlightRequests`], all counting into one
 /// [`InFlightRequestsCounter`].
@@ -55,5 +55,59 @@ impl<S> Layer<S> for InFlightRequestsLayer {
 
     fn layer(&self, inner: S) -> InFlightRequests<S> {
         InFlightRequests::new(inner, self.counter.clone())
+    }
+}
+
+/// A [`Layer`] that wraps services in [`RequestMetrics`], all recording into one
+/// [`RequestMetricsHandle`].
+///
+/// # Examples
+///
+/// ```
+/// use spire_middleware::http::metrics::{RequestMetricsHandle, RequestMetricsLayer};
+///
+/// let metrics = RequestMetricsHandle::new();
+/// let _layer = RequestMetricsLayer::new(metrics.clone());
+/// ```
+#[derive(Clone, Debug)]
+pub struct RequestMetricsLayer {
+    metrics: RequestMetricsHandle,
+}
+
+impl RequestMetricsLayer {
+    /// Creates a layer whose services record into `metrics`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use spire_middleware::http::metrics::{RequestMetricsHandle, RequestMetricsLayer};
+    ///
+    /// let _layer = RequestMetricsLayer::new(RequestMetricsHandle::new());
+    /// ```
+    #[must_use]
+    pub const fn new(metrics: RequestMetricsHandle) -> Self {
+        Self { metrics }
+    }
+
+    /// Creates a layer and the handle to read what it records.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (_layer, metrics) = spire_middleware::http::metrics::RequestMetricsLayer::pair();
+    /// assert_eq!(metrics.snapshot().total(), 0);
+    /// ```
+    #[must_use]
+    pub fn pair() -> (Self, RequestMetricsHandle) {
+        let metrics = RequestMetricsHandle::new();
+        (Self::new(metrics.clone()), metrics)
+    }
+}
+
+impl<S> Layer<S> for RequestMetricsLayer {
+    type Service = RequestMetrics<S>;
+
+    fn layer(&self, inner: S) -> RequestMetrics<S> {
+        RequestMetrics::new(inner, self.metrics.clone())
     }
 }
