@@ -161,6 +161,8 @@ pub mod retry;
 mod rng;
 mod semaphore;
 pub mod spawn_ready;
+#[cfg(feature = "http")]
+pub mod stacks;
 pub mod steer;
 pub mod timeout;
 
