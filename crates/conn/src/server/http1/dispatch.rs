@@ -343,6 +343,15 @@ impl<Io, S> Inner<Io, S> {
                     if self.read_eof || self.conn.read_buf().len() >= self.config.max_buf_size {
                         return progress;
                     }
+                    if let Some(tx) = self.exchange.body_tx.as_mut()
+                        && tx.poll_ready(cx).is_pending()
+                    {
+                        // The body's queue is full: what we would read has nowhere to go.
+                        // Waiting for the service to take a frame keeps at most the queue's
+                        // frames alive, so the next read can reuse the buffer they were cut
+                        // from instead of allocating a new one.
+                        return progress;
+                    }
                     match self.poll_read(cx) {
                         Poll::Ready(Ok(())) => progress = true,
                         Poll::Ready(Err(err)) => {
