@@ -167,3 +167,9 @@ pub mod steer;
 pub mod timeout;
 
 pub use crate::builder_ext::ServiceBuilderExt;
+
+/// Runs the code of the study guide's chapter on this crate as doc-tests, so the chapter
+/// cannot drift from the API.
+#[cfg(all(doctest, feature = "http"))]
+#[doc = include_str!("../../../docs/06-middleware.md")]
+struct StudyGuideChapter6;
