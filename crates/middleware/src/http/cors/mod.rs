@@ -31,6 +31,12 @@
 //! reference-counted values and allocates nothing beyond what a preflight's header map
 //! needs.
 //!
+//! A preflight's answer has an empty body, made with the response body type's `Default`;
+//! put `Cors` where the body inside it has one (your service's body, or spire-body's
+//! `Full`, `Empty`, `BoxBody`, `UnsyncBoxBody`), that is inside layers that wrap response
+//! bodies such as [`compression`](crate::http::compression) or
+//! [`trace`](crate::http::trace).
+//!
 //! **Readiness:** forwards the inner `poll_ready`; reserves nothing.
 //! **Errors:** none added; the inner error passes through unchanged.
 //!
