@@ -92,6 +92,7 @@ impl PollSemaphore {
 
     /// Polls for a permit, queueing behind earlier waiters. `Ready(None)` means the
     /// semaphore is closed.
+    #[inline]
     pub(crate) fn poll_acquire(
         &mut self,
         cx: &mut Context<'_>,

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
@@ -120,9 +120,19 @@ impl<S> RateLimit<S> {
     }
 
     /// Waits until this value holds one call of the budget.
+    #[inline]
     fn poll_budget(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         while !self.reserved {
-            let taken = lock(&self.window).try_take(self.rate, Instant::now());
+            // The clock is read before the lock, so clones never wait through it.
+            let now = Instant::now();
+            let taken = match Arc::get_mut(&mut self.window) {
+                // Never cloned (or every clone is gone): the budget is ours alone.
+                Some(window) => window
+                    .get_mut()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .try_take(self.rate, now),
+                None => lock(&self.window).try_take(self.rate, now),
+            };
             match taken {
                 Ok(()) => self.reserved = true,
                 Err(end) => {
@@ -170,6 +180,7 @@ where
     type Error = S::Error;
     type Future = S::Future;
 
+    #[inline]
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
         ready!(self.poll_budget(cx));
         self.inner.poll_ready(cx)

@@ -17,6 +17,7 @@ pub(super) struct Window {
 impl Window {
     /// Takes one call from the budget, opening a new window if the last one is over.
     /// Returns `Err(end)` with the end of the current window if the budget is spent.
+    #[inline]
     pub(super) fn try_take(&mut self, rate: Rate, now: Instant) -> Result<(), Instant> {
         match self.until {
             Some(until) if now < until => {}
