@@ -74,6 +74,32 @@ async fn rate_limit_clones_share_one_budget() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn rate_limit_clone_made_mid_period_inherits_what_is_spent() {
+    // Until it is cloned, a rate limit keeps its budget without a lock; the first clone
+    // must carry over what was already spent in the period.
+    let (mock, mut handle) = mock::pair::<u32, u32>();
+    let mut a = RateLimit::new(mock, 3, PERIOD);
+    assert!(poll_ready(&mut a).is_ready());
+    call_once(&mut a, &mut handle, 1).await;
+    assert!(poll_ready(&mut a).is_ready());
+    call_once(&mut a, &mut handle, 2).await;
+
+    let mut b = a.clone();
+    assert!(poll_ready(&mut b).is_ready());
+    call_once(&mut b, &mut handle, 3).await;
+    assert!(
+        poll_ready(&mut a).is_pending(),
+        "three calls spent in this period"
+    );
+    assert!(poll_ready(&mut b).is_pending());
+    let mut c = b.clone();
+    assert!(poll_ready(&mut c).is_pending());
+
+    advance(PERIOD).await;
+    assert!(poll_ready(&mut c).is_ready());
+}
+
+#[tokio::test(start_paused = true)]
 async fn rate_limit_waiter_is_woken_when_the_period_ends() {
     let (mock, mut handle) = mock::pair::<u32, u32>();
     let mut svc = RateLimit::new(mock, 1, PERIOD);

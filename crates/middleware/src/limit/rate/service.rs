@@ -3,7 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
@@ -46,7 +46,11 @@ use super::window::{Window, lock};
 pub struct RateLimit<S> {
     inner: S,
     rate: Rate,
-    window: Arc<Mutex<Window>>,
+    /// The budget while this value has never been cloned: no lock on the hot path.
+    own: Window,
+    /// The budget shared with clones, made from `own` by the first clone; once it is set,
+    /// `own` is unused.
+    shared: OnceLock<Arc<Mutex<Window>>>,
     /// This value's timer; `None` until it first has to wait.
     sleep: Option<Pin<Box<Sleep>>>,
     /// `poll_ready` took a call from the budget that `call` has not used yet.
@@ -92,7 +96,8 @@ impl<S> RateLimit<S> {
         Self {
             inner,
             rate,
-            window: Arc::new(Mutex::new(Window::default())),
+            own: Window::default(),
+            shared: OnceLock::new(),
             sleep: None,
             reserved: false,
         }
@@ -119,19 +124,22 @@ impl<S> RateLimit<S> {
         self.inner
     }
 
+    /// The budget shared with clones, made from this value's own budget on first use.
+    fn shared(&self) -> &Arc<Mutex<Window>> {
+        // `clone` takes `&self` while no `poll_ready` (which needs `&mut self`) can run, so
+        // `own` is not changing under this copy.
+        self.shared.get_or_init(|| Arc::new(Mutex::new(self.own)))
+    }
+
     /// Waits until this value holds one call of the budget.
     #[inline]
     fn poll_budget(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         while !self.reserved {
-            // The clock is read before the lock, so clones never wait through it.
+            // The clock is read before any lock, so clones never wait through it.
             let now = Instant::now();
-            let taken = match Arc::get_mut(&mut self.window) {
-                // Never cloned (or every clone is gone): the budget is ours alone.
-                Some(window) => window
-                    .get_mut()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .try_take(self.rate, now),
-                None => lock(&self.window).try_take(self.rate, now),
+            let taken = match self.shared.get() {
+                None => self.own.try_take(self.rate, now),
+                Some(shared) => lock(shared).try_take(self.rate, now),
             };
             match taken {
                 Ok(()) => self.reserved = true,
@@ -156,7 +164,8 @@ impl<S: Clone> Clone for RateLimit<S> {
         Self {
             inner: self.inner.clone(),
             rate: self.rate,
-            window: Arc::clone(&self.window),
+            own: Window::default(),
+            shared: OnceLock::from(Arc::clone(self.shared())),
             sleep: None,
             reserved: false,
         }

@@ -7,7 +7,7 @@ use tokio::time::Instant;
 use super::Rate;
 
 /// What is left of the current period.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Copy)]
 pub(super) struct Window {
     /// When the current window ends; `None` before the first call.
     until: Option<Instant>,
