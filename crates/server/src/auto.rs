@@ -109,6 +109,8 @@ pub(crate) struct ConnConfig {
     pub(crate) detection: Option<Duration>,
     /// The HTTP/2 write timeout (the HTTP/1 driver has its own).
     pub(crate) write: Option<Duration>,
+    /// Whether each request gets the `ConnectionInfo` extension.
+    pub(crate) connection_info_in_requests: bool,
 }
 
 /// Serves one accepted connection from start to end: makes its service, detects the
@@ -141,7 +143,11 @@ where
         return Ok(());
     };
     let service = made.map_err(|err| Error::new(ErrorKind::MakeService).with(err))?;
-    let service = ConnService::new(service, info, stats);
+    let service = ConnService::new(
+        service,
+        config.connection_info_in_requests.then_some(info),
+        stats,
+    );
 
     let detect = detect_within(&mut socket, config.detection);
     let Some(detected) = watcher.until(Phase::Draining, detect).await else {

@@ -20,12 +20,13 @@ use crate::stats::Stats;
 #[derive(Debug, Clone)]
 pub(crate) struct ConnService<S> {
     inner: S,
-    info: ConnectionInfo,
+    /// Inserted into every request, unless the server was told not to.
+    info: Option<ConnectionInfo>,
     stats: Stats,
 }
 
 impl<S> ConnService<S> {
-    pub(crate) fn new(inner: S, info: ConnectionInfo, stats: Stats) -> Self {
+    pub(crate) fn new(inner: S, info: Option<ConnectionInfo>, stats: Stats) -> Self {
         Self { inner, info, stats }
     }
 }
@@ -45,7 +46,9 @@ where
     }
 
     fn call(&mut self, mut req: Request<ReqBody>) -> Self::Future {
-        req.extensions_mut().insert(self.info);
+        if let Some(info) = self.info {
+            req.extensions_mut().insert(info);
+        }
         ResponseFuture {
             inner: self.inner.call(req),
             stats: self.stats.clone(),
@@ -98,11 +101,25 @@ mod tests {
             let seen = req.extensions().get::<ConnectionInfo>().copied();
             Ok::<_, Infallible>(Response::new(seen))
         });
-        let svc = ConnService::new(inner, info, stats.clone());
+        let svc = ConnService::new(inner, Some(info), stats.clone());
         let response = svc.clone().oneshot(Request::new(())).await.unwrap();
         assert_eq!(*response.body(), Some(info));
         svc.oneshot(Request::new(())).await.unwrap();
         assert_eq!(stats.requests_served(), 2);
+    }
+
+    #[tokio::test]
+    async fn without_connection_info_requests_have_no_extension() {
+        let inner = service_fn(|req: Request<()>| async move {
+            Ok::<_, Infallible>(Response::new(req.extensions().len()))
+        });
+        let stats = Stats::default();
+        let response = ConnService::new(inner, None, stats.clone())
+            .oneshot(Request::new(()))
+            .await
+            .unwrap();
+        assert_eq!(*response.body(), 0);
+        assert_eq!(stats.requests_served(), 1);
     }
 
     #[tokio::test]
@@ -113,7 +130,7 @@ mod tests {
         );
         let stats = Stats::default();
         let inner = service_fn(|_req: Request<()>| async { Err::<Response<()>, _>("boom") });
-        let svc = ConnService::new(inner, info, stats.clone());
+        let svc = ConnService::new(inner, Some(info), stats.clone());
         assert!(svc.oneshot(Request::new(())).await.is_err());
         assert_eq!(stats.requests_served(), 0);
     }

@@ -105,6 +105,7 @@ pub struct Builder {
     timeouts: Timeouts,
     max_connections: Option<usize>,
     tcp_nodelay: bool,
+    connection_info_in_requests: bool,
 }
 
 impl Default for Builder {
@@ -115,6 +116,7 @@ impl Default for Builder {
             timeouts: Timeouts::new(),
             max_connections: None,
             tcp_nodelay: true,
+            connection_info_in_requests: true,
         }
     }
 }
@@ -211,6 +213,26 @@ impl Builder {
         self
     }
 
+    /// Sets whether every request carries the connection's [`ConnectionInfo`] (peer and
+    /// local address) as an extension. Default: on.
+    ///
+    /// Inserting an extension costs three small allocations per request (`http`'s
+    /// extension map, its table and the value). A service that never reads the addresses
+    /// can turn this off; one that needs them only once per connection can get them from
+    /// [`serve_make_service`](Self::serve_make_service), whose `MakeService` receives the
+    /// `ConnectionInfo` of each connection.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut builder = spire_server::Builder::new();
+    /// builder.connection_info_in_requests(false);
+    /// ```
+    pub fn connection_info_in_requests(&mut self, enabled: bool) -> &mut Self {
+        self.connection_info_in_requests = enabled;
+        self
+    }
+
     /// Creates a server for `listener` that gives every connection a clone of `service`.
     ///
     /// # Examples
@@ -282,6 +304,7 @@ impl Builder {
             http2,
             detection: self.timeouts.detection,
             write: self.timeouts.write,
+            connection_info_in_requests: self.connection_info_in_requests,
         };
         Server {
             acceptor: Acceptor::new(listener, self.max_connections, self.tcp_nodelay),
