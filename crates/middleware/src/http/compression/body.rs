@@ -10,7 +10,7 @@ use pin_project_lite::pin_project;
 use spire_body::{Body, BoxError, Frame, SizeHint};
 
 use super::Level;
-use super::coding::Coding;
+use super::coding::{Coding, pass_through};
 use super::encoder::Encoder;
 
 /// The most compressed bytes one output frame holds, and the size of the scratch buffer
@@ -143,12 +143,7 @@ where
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let this = self.project();
         let Some(state) = this.state else {
-            let frame = ready!(this.inner.poll_frame(cx));
-            return Poll::Ready(frame.map(|frame| {
-                frame
-                    .map(|frame| frame.map_data(|mut data| data.copy_to_bytes(data.remaining())))
-                    .map_err(Into::into)
-            }));
+            return Poll::Ready(pass_through(ready!(this.inner.poll_frame(cx))));
         };
         let mut inner = this.inner;
         loop {

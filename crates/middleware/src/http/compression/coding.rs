@@ -1,8 +1,12 @@
 //! The content codings this crate speaks, and the header rules shared by
 //! [`compression`](super) and [`decompression`](crate::http::decompression): reading
-//! `Accept-Encoding` with q-values, reading `Content-Encoding`, and adding to `Vary`.
+//! `Accept-Encoding` with q-values, reading `Content-Encoding`, adding to `Vary`, and
+//! passing through the frames of a body that is left as it is.
 
+use bytes::{Buf, Bytes};
 use http::header::{self, HeaderMap, HeaderValue};
+use spire_body::BoxError;
+use spire_body::Frame;
 
 /// A content coding spire can encode and decode (RFC 9110 §8.4.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -225,6 +229,22 @@ pub(crate) fn add_vary_accept_encoding(headers: &mut HeaderMap) {
     if !present {
         headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
+}
+
+/// A frame of a body neither layer transforms, as the transforming bodies yield frames:
+/// data as `Bytes` (no copy when it already is), the error boxed.
+pub(crate) fn pass_through<D, E>(
+    frame: Option<Result<Frame<D>, E>>,
+) -> Option<Result<Frame<Bytes>, BoxError>>
+where
+    D: Buf,
+    E: Into<BoxError>,
+{
+    frame.map(|frame| {
+        frame
+            .map(|frame| frame.map_data(|mut data| data.copy_to_bytes(data.remaining())))
+            .map_err(Into::into)
+    })
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use spire_body::{Body, BoxError, Frame, SizeHint};
 
 use super::decoder::Decoder;
 use super::limits::Limits;
-use crate::http::compression::coding::Coding;
+use crate::http::compression::coding::{Coding, pass_through};
 
 /// The most decompressed bytes one output frame holds, and the size of the scratch
 /// buffer each decompressing body allocates (less when the size limit is closer).
@@ -145,12 +145,7 @@ where
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let this = self.project();
         let Some(state) = this.state else {
-            let frame = ready!(this.inner.poll_frame(cx));
-            return Poll::Ready(frame.map(|frame| {
-                frame
-                    .map(|frame| frame.map_data(|mut data| data.copy_to_bytes(data.remaining())))
-                    .map_err(Into::into)
-            }));
+            return Poll::Ready(pass_through(ready!(this.inner.poll_frame(cx))));
         };
         let mut inner = this.inner;
         loop {
