@@ -47,16 +47,7 @@ impl Connection {
     /// assert!(err.is_local());
     /// ```
     pub fn send(&mut self, event: Event, out: &mut WriteBuf) -> Result<(), Error> {
-        if self.our_state() == State::Error {
-            return Err(Error::new(ErrorKind::InvalidTransition));
-        }
-        let sent = self.send_inner(event, out);
-        if let Err(err) = sent
-            && err.kind() != ErrorKind::InvalidHead
-        {
-            self.machine.set_error(self.role);
-        }
-        sent
+        self.send_checked(event, None, out)
     }
 
     /// Sends a final response head whose body the caller knows to be exactly `body_length`
@@ -97,17 +88,21 @@ impl Connection {
         body_length: u64,
         out: &mut WriteBuf,
     ) -> Result<(), Error> {
-        if self.role != Role::Server || self.our_state() == State::Error {
+        self.send_checked(Event::Response(head), Some(body_length), out)
+    }
+
+    /// Refuses everything once our side failed, and moves it to [`State::Error`] when a
+    /// send fails for any reason but a head that cannot be sent as it is.
+    fn send_checked(
+        &mut self,
+        event: Event,
+        body_length: Option<u64>,
+        out: &mut WriteBuf,
+    ) -> Result<(), Error> {
+        if self.our_state() == State::Error {
             return Err(Error::new(ErrorKind::InvalidTransition));
         }
-        let style = Style {
-            title_case: self.title_case_headers,
-        };
-        let sent = if head.status.is_informational() {
-            self.send_informational(head, style, out)
-        } else {
-            self.send_response(head, Some(body_length), style, out)
-        };
+        let sent = self.send_inner(event, body_length, out);
         if let Err(err) = sent
             && err.kind() != ErrorKind::InvalidHead
         {
@@ -116,14 +111,23 @@ impl Connection {
         sent
     }
 
-    fn send_inner(&mut self, event: Event, out: &mut WriteBuf) -> Result<(), Error> {
+    /// `body_length` is the exact length of a final response's body, when the caller
+    /// knows it.
+    fn send_inner(
+        &mut self,
+        event: Event,
+        body_length: Option<u64>,
+        out: &mut WriteBuf,
+    ) -> Result<(), Error> {
         let style = Style {
             title_case: self.title_case_headers,
         };
         match (self.role, event) {
             (Role::Client, Event::Request(head)) => self.send_request(head, style, out),
             (Role::Server, Event::Informational(head)) => self.send_informational(head, style, out),
-            (Role::Server, Event::Response(head)) => self.send_response(head, None, style, out),
+            (Role::Server, Event::Response(head)) => {
+                self.send_response(head, body_length, style, out)
+            }
             (_, Event::Data(data)) => {
                 let encoder = self
                     .encoder

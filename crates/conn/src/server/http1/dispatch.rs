@@ -26,7 +26,7 @@ use std::pin::{Pin, pin};
 use std::task::{Context, Poll};
 
 use bytes::{BufMut, Bytes, BytesMut};
-use http::{HeaderMap, Method};
+use http::HeaderMap;
 use pin_project_lite::pin_project;
 use spire_body::Body;
 use spire_h1::{Event, Framing, Received, Role, State, WriteBuf};
@@ -91,7 +91,6 @@ pub(super) struct Exchange {
     pub(super) hints: Option<informational::Receiver>,
     /// `100 Continue` still to be sent once the service reads the body.
     pub(super) continue_pending: bool,
-    pub(super) method: Method,
     pub(super) span: tracing::Span,
 }
 
@@ -104,7 +103,6 @@ impl Exchange {
             upgrade: None,
             hints: None,
             continue_pending: false,
-            method: Method::GET,
             span: tracing::Span::none(),
         }
     }
@@ -404,14 +402,15 @@ impl<Io, S> Inner<Io, S> {
             path = head.target.as_str(),
             version = ?head.version,
         );
-        span.in_scope(|| tracing::debug!("request head received"));
+        let entered = span.enter();
+        tracing::debug!("request head received");
         self.fresh = false;
         self.ready = false;
         self.timers.disarm_read();
-        let method = head.method.clone();
         let mut parts = match head.into_parts() {
             Ok(parts) => parts,
             Err(err) => {
+                drop(entered);
                 self.on_remote_error(err);
                 return;
             }
@@ -431,12 +430,13 @@ impl<Io, S> Inner<Io, S> {
         }
         self.exchange.continue_pending =
             self.conn.peer_expects_continue() && self.exchange.body_tx.is_some();
-        self.exchange.method = method;
         let request = http::Request::from_parts(parts, body);
         let Some(service) = self.service.as_mut() else {
             return;
         };
-        let future = span.in_scope(|| service.call(request));
+        // A guard rather than `in_scope`: a closure would move the request once more.
+        let future = service.call(request);
+        drop(entered);
         self.exchange.span = span;
         call.set(Call::Pending { future });
     }

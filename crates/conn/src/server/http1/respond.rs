@@ -178,10 +178,11 @@ impl<Io, S> Inner<Io, S> {
         if let Some(pending) = self.exchange.upgrade.take() {
             pending.fail(Error::new(ErrorKind::NoUpgrade));
         }
-        // A response that cannot carry a body (to HEAD, or a 204 or 304) ends with its head.
-        // Its body is dropped unpolled: the codec would discard the data anyway, and a body
-        // that is always ready would otherwise be polled forever without filling the buffer.
-        if body.is_end_stream() || spire_h1::response_has_no_body(&self.exchange.method, status) {
+        // A response that cannot carry a body (to HEAD, or a 204 or 304: the codec framed it
+        // `Empty`) ends with its head. Its body is dropped unpolled: the codec would discard
+        // the data anyway, and a body that is always ready would otherwise be polled forever
+        // without filling the buffer.
+        if body.is_end_stream() || self.conn.our_framing() == Some(Framing::Empty) {
             self.finish_body(None);
         } else {
             call.set(Call::Body { body });
