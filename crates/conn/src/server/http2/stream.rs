@@ -78,7 +78,7 @@ where
             informational,
         } = self;
         let (mut parts, recv) = request.into_parts();
-        let is_head = parts.method == Method::HEAD;
+        let method = parts.method.clone();
         // A CONNECT stream's DATA frames belong to the tunnel, not to a request body.
         let (body, tunnel) = if parts.method == Method::CONNECT {
             let pending = upgrade::pending(&mut parts.extensions);
@@ -144,11 +144,10 @@ where
         }
 
         let status = head.status;
-        let body_allowed = !(status.is_informational()
-            || status == StatusCode::NO_CONTENT
-            || status == StatusCode::NOT_MODIFIED);
-        if !is_head
-            && body_allowed
+        // HEAD, 1xx, 204 and 304 (a 2xx to CONNECT is a tunnel, above): the same rule the
+        // HTTP/1 codec frames by.
+        let no_body = spire_h1::response_has_no_body(&method, status);
+        if !no_body
             && !head.headers.contains_key(header::CONTENT_LENGTH)
             && let Some(len) = body.size_hint().exact()
         {
@@ -159,7 +158,7 @@ where
         // RFC 9110 section 9.3.2: the server SHOULD send the same header fields in response to
         // HEAD as to GET, but the response "contains no content". hyper's HTTP/2 server sends
         // the body anyway; here it ends with the head and the body is dropped unpolled.
-        let end_now = is_head || !body_allowed || body.is_end_stream();
+        let end_now = no_body || body.is_end_stream();
         let mut send = match respond.send_response(Response::from_parts(head, ()), end_now) {
             Ok(send) => send,
             Err(err) => {
