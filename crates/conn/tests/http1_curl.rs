@@ -1,38 +1,20 @@
 //! HTTP/1.1 server against a real client: `curl`, when it is on the PATH (CI installs it).
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::process::{Command, Output};
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response};
-use spire_body::{Body, BodyExt, Full};
+use spire_body::{BodyExt, Full};
 use spire_conn::{Incoming, server::http1::Builder};
-use spire_service::{BoxError, Service, service_fn};
-use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
+use spire_service::service_fn;
 use tokio::time::timeout;
 
 const LIMIT: Duration = Duration::from_secs(30);
 
-/// Accepts one connection and serves it; the handle yields the connection's result.
-async fn serve<S, B>(service: S) -> (SocketAddr, JoinHandle<Result<(), spire_conn::Error>>)
-where
-    S: Service<Request<Incoming>, Response = Response<B>> + Send + 'static,
-    S::Future: Send + 'static,
-    S::Error: Into<BoxError>,
-    B: Body + Send + 'static,
-    B::Error: Into<BoxError>,
-{
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let handle = tokio::spawn(async move {
-        let (socket, _) = listener.accept().await.unwrap();
-        Builder::new().serve_connection(socket, service).await
-    });
-    (addr, handle)
-}
+mod support;
+use support::serve;
 
 fn curl_available() -> bool {
     let found = Command::new("curl")
@@ -59,7 +41,7 @@ async fn curl_gets_a_response_with_date_and_keep_alive() {
         let text = format!("hello {}", req.uri().path());
         Ok::<_, Infallible>(Response::new(Full::new(Bytes::from(text))))
     });
-    let (addr, server) = serve(service).await;
+    let (addr, server) = serve(Builder::new(), service).await;
     let url = format!("http://{addr}/one");
     let url2 = format!("http://{addr}/two");
     // Two URLs in one invocation reuse the connection (the server accepts only one).
@@ -88,7 +70,7 @@ async fn curl_uploads_a_large_body_with_expect_continue() {
         let text = format!("{} bytes, expect={expected}", body.len());
         Ok::<_, spire_conn::Error>(Response::new(Full::new(Bytes::from(text))))
     });
-    let (addr, server) = serve(service).await;
+    let (addr, server) = serve(Builder::new(), service).await;
     let path = std::env::temp_dir().join(format!("spire-http1-curl-{}.bin", std::process::id()));
     std::fs::write(&path, vec![b'z'; 3 * 1024 * 1024]).unwrap();
     let out = curl(vec![
