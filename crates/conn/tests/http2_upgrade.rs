@@ -2,7 +2,6 @@
 //! `upgrade::on` and gets a byte stream carried in DATA frames.
 
 use std::convert::Infallible;
-use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode};
@@ -10,11 +9,12 @@ use spire_body::Empty;
 use spire_conn::{Incoming, server::http2::Builder, upgrade};
 use spire_service::service_fn;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio::time::timeout;
 
-const LIMIT: Duration = Duration::from_secs(20);
+mod support;
+use support::LIMIT;
+use support::http2::start;
 
 fn connect_request(protocol: &str) -> Request<()> {
     let mut req = Request::builder()
@@ -25,40 +25,6 @@ fn connect_request(protocol: &str) -> Request<()> {
     req.extensions_mut()
         .insert(h2::ext::Protocol::from(protocol));
     req
-}
-
-type ClientConn = tokio::task::JoinHandle<Result<(), h2::Error>>;
-type ServerConn = tokio::task::JoinHandle<Result<(), spire_conn::Error>>;
-
-/// Connects an h2 client to a server connection built by `builder`, then waits one PING
-/// round trip so the server's SETTINGS are applied on the client.
-async fn start<S, B>(
-    builder: Builder,
-    svc: S,
-) -> (h2::client::SendRequest<Bytes>, ClientConn, ServerConn)
-where
-    S: spire_service::Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    S::Error: Into<spire_service::BoxError>,
-    B: spire_body::Body + Send + 'static,
-    B::Data: Send,
-    B::Error: Into<spire_service::BoxError>,
-{
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = tokio::spawn(async move {
-        let (socket, _) = listener.accept().await.unwrap();
-        builder.serve_connection(socket, svc).await
-    });
-    let socket = TcpStream::connect(addr).await.unwrap();
-    let (send, mut conn) = h2::client::handshake(socket).await.unwrap();
-    let mut ping_pong = conn.ping_pong().unwrap();
-    let conn = tokio::spawn(conn);
-    timeout(LIMIT, ping_pong.ping(h2::Ping::opaque()))
-        .await
-        .unwrap()
-        .unwrap();
-    (send, conn, server)
 }
 
 #[tokio::test]

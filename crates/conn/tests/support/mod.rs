@@ -1,10 +1,12 @@
-//! What the HTTP/1 wire tests share: a one-connection server on loopback and the builder
-//! they start from.
+//! What the wire tests share: a one-connection HTTP/1 server on loopback and the builder
+//! they start from, and (in [`http2`]) an h2 client on a one-connection HTTP/2 server.
 
 #![allow(
     dead_code,
     reason = "each test file is its own crate and uses only part of this module"
 )]
+
+pub(crate) mod http2;
 
 use std::net::SocketAddr;
 use std::time::Duration;
