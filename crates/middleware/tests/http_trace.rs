@@ -155,6 +155,9 @@ type StreamMock = spire_test::mock::Mock<Request<()>, Response<Channel<Bytes, Bo
 
 #[tokio::test(start_paused = true)]
 async fn trace_hooks_run_in_order_request_response_chunks_eos() {
+    // Takes its turn with the recording tests (see `Recorder::set_default`): a first use
+    // of the trace call sites here must not race a recorder being installed.
+    let _turn = Recorder::new().set_default();
     let journal = Journal::default();
     let (mock, mut handle): (StreamMock, _) = spire_test::mock::pair();
     let layer = TraceLayer::new(journal.clone(), ServerErrorsAsFailures::new());
@@ -194,6 +197,9 @@ async fn trace_hooks_run_in_order_request_response_chunks_eos() {
 
 #[tokio::test(start_paused = true)]
 async fn trace_body_without_trailers_reports_eos_once_at_its_end() {
+    // Takes its turn with the recording tests (see `Recorder::set_default`): a first use
+    // of the trace call sites here must not race a recorder being installed.
+    let _turn = Recorder::new().set_default();
     let journal = Journal::default();
     let svc = TraceLayer::new(journal.clone(), ServerErrorsAsFailures::new())
         .layer(answer(StatusCode::OK));
@@ -233,6 +239,9 @@ async fn trace_default_classifier_counts_5xx_as_failure_and_not_4xx() {
 
 #[tokio::test(start_paused = true)]
 async fn trace_status_in_range_counts_4xx_as_failure() {
+    // Takes its turn with the recording tests (see `Recorder::set_default`): a first use
+    // of the trace call sites here must not race a recorder being installed.
+    let _turn = Recorder::new().set_default();
     let journal = Journal::default();
     let layer = TraceLayer::new(journal.clone(), StatusInRangeAsFailures::for_client());
     for status in [StatusCode::OK, StatusCode::NOT_FOUND] {
@@ -288,6 +297,9 @@ async fn trace_service_error_default_hooks_emit_an_error_event() {
 
 #[tokio::test(start_paused = true)]
 async fn trace_body_error_is_reported_through_on_failure_and_ends_the_stream() {
+    // Takes its turn with the recording tests (see `Recorder::set_default`): a first use
+    // of the trace call sites here must not race a recorder being installed.
+    let _turn = Recorder::new().set_default();
     let journal = Journal::default();
     let (mock, mut handle): (StreamMock, _) = spire_test::mock::pair();
     let mut svc = TraceLayer::new(journal.clone(), ServerErrorsAsFailures::new()).layer(mock);
@@ -341,6 +353,9 @@ impl Classify for GrpcStatus {
 
 #[tokio::test(start_paused = true)]
 async fn trace_classification_at_end_of_stream_reads_the_trailers() {
+    // Takes its turn with the recording tests (see `Recorder::set_default`): a first use
+    // of the trace call sites here must not race a recorder being installed.
+    let _turn = Recorder::new().set_default();
     let journal = Journal::default();
     let (mock, mut handle): (StreamMock, _) = spire_test::mock::pair();
     let mut svc = TraceLayer::new(journal.clone(), GrpcStatus).layer(mock);

@@ -138,6 +138,15 @@ pub struct Recorder {
     records: Arc<Mutex<Records>>,
 }
 
+/// What [`Recorder::set_default`] returns: while it lives, the recorder is the current
+/// thread's subscriber and no other recorder is.
+#[derive(Debug)]
+pub struct RecorderGuard {
+    // Dropped first: the subscriber is unset before the next recorder may start.
+    _default: DefaultGuard,
+    _turn: MutexGuard<'static, ()>,
+}
+
 impl Recorder {
     /// Creates a recorder with nothing recorded.
     ///
@@ -154,6 +163,13 @@ impl Recorder {
     /// Makes a clone of this recorder the current thread's subscriber until the guard is
     /// dropped.
     ///
+    /// Recorders of one test binary take turns: the guard also holds a process-wide lock.
+    /// `tracing` caches, per call site, whether any subscriber wants it, and that cache is
+    /// shared by every thread; with tests setting and dropping their own subscribers in
+    /// parallel, a call site could be cached as unwanted while a recorder was active, and
+    /// its spans and events silently lost. One recorder at a time, and the cache rebuilt
+    /// once it is in place, makes what a test records depend only on the test.
+    ///
     /// # Examples
     ///
     /// ```
@@ -165,8 +181,15 @@ impl Recorder {
     /// assert_eq!(recorder.events().len(), 1);
     /// ```
     #[must_use = "the recorder is the default only while the guard lives"]
-    pub fn set_default(&self) -> DefaultGuard {
-        tracing::subscriber::set_default(self.clone())
+    pub fn set_default(&self) -> RecorderGuard {
+        static TURN: Mutex<()> = Mutex::new(());
+        let turn = TURN.lock().unwrap_or_else(PoisonError::into_inner);
+        let default = tracing::subscriber::set_default(self.clone());
+        tracing::callsite::rebuild_interest_cache();
+        RecorderGuard {
+            _default: default,
+            _turn: turn,
+        }
     }
 
     /// Every span made so far, oldest first.
