@@ -164,6 +164,7 @@ pub mod spawn_ready;
 #[cfg(feature = "http")]
 pub mod stacks;
 pub mod steer;
+mod sync;
 pub mod timeout;
 
 pub use crate::builder_ext::ServiceBuilderExt;

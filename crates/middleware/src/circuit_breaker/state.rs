@@ -1,9 +1,10 @@
 //! [`Circuit`]: the state machine the clones of a circuit breaker share, and [`Ticket`],
 //! one admitted call.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::sync::lock;
 use tokio::time::Instant;
 
 /// The circuit, shared by every clone of one [`CircuitBreaker`](super::CircuitBreaker).
@@ -42,7 +43,7 @@ impl Circuit {
     }
 
     fn with_state<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
-        f(&mut self.state.lock().unwrap_or_else(PoisonError::into_inner))
+        f(&mut lock(&self.state))
     }
 
     /// Decides whether a call may go through now.

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -13,6 +13,7 @@ use tokio::time::{Instant, Sleep};
 
 use super::Policy;
 use super::latencies::Latencies;
+use crate::sync::lock;
 
 pin_project! {
     /// The response future of [`Hedge`](super::Hedge): the primary call, and, if it is
@@ -98,10 +99,7 @@ where
 }
 
 fn record(latencies: &Mutex<Latencies>, start: Instant) {
-    latencies
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .record(start.elapsed());
+    lock(latencies).record(start.elapsed());
 }
 
 impl<S, P, Request> Future for ResponseFuture<S, P, Request>

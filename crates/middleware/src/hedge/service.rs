@@ -1,7 +1,7 @@
 //! [`Hedge`].
 
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -9,6 +9,7 @@ use spire_service::Service;
 
 use super::latencies::Latencies;
 use super::{Policy, ResponseFuture};
+use crate::sync::lock;
 
 /// A service that sends a second copy of a request when the first is slower than a
 /// percentile of recent calls, and answers with whichever finishes first.
@@ -118,10 +119,7 @@ impl<S, P> Hedge<S, P> {
     /// ```
     #[must_use]
     pub fn hedge_delay(&self) -> Option<Duration> {
-        self.latencies
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .percentile(self.percentile, self.min_data_points)
+        lock(&self.latencies).percentile(self.percentile, self.min_data_points)
     }
 
     /// Returns a reference to the inner service.

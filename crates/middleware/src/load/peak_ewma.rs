@@ -39,7 +39,7 @@
 //! ```
 
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
@@ -50,6 +50,7 @@ use tokio::time::Instant;
 
 use super::{Load, TrackCompletion, TrackCompletionFuture};
 use crate::discover::{Change, Discover};
+use crate::sync::lock;
 
 /// The load of a [`PeakEwma`] service: estimated RTT × (requests in flight + 1), in
 /// seconds.
@@ -102,11 +103,6 @@ impl RttEstimate {
         // A sample from a request sent long ago must not move the clock backwards.
         self.updated_at = self.updated_at.max(now);
     }
-}
-
-fn lock(estimate: &Mutex<RttEstimate>) -> MutexGuard<'_, RttEstimate> {
-    // The estimate is a number; one left half-updated by a panic is still usable.
-    estimate.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Counts one request as in flight, and records its RTT when dropped.

@@ -1,9 +1,10 @@
 //! [`Budget`]: Finagle's retry budget.
 
 use std::fmt;
-use std::sync::{Mutex, PoisonError};
+use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::sync::lock;
 use tokio::time::Instant;
 
 /// How many slots the window is cut into: deposits and withdrawals expire one slot at a
@@ -115,7 +116,7 @@ impl Budget {
     ///
     /// See [`Budget`].
     pub fn deposit(&self) {
-        let mut window = self.window.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut window = lock(&self.window);
         window.advance(self.slot_len);
         let current = window.current;
         window.slots[current] += self.deposit;
@@ -129,7 +130,7 @@ impl Budget {
     /// See [`Budget`].
     #[must_use]
     pub fn withdraw(&self) -> bool {
-        let mut window = self.window.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut window = lock(&self.window);
         window.advance(self.slot_len);
         let balance = self.reserve + window.slots.iter().sum::<i64>();
         if balance < SCALE {
@@ -157,7 +158,7 @@ impl Budget {
     /// ```
     #[must_use]
     pub fn available(&self) -> u64 {
-        let mut window = self.window.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut window = lock(&self.window);
         window.advance(self.slot_len);
         let balance = self.reserve + window.slots.iter().sum::<i64>();
         u64::try_from(balance / SCALE).unwrap_or(0)

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use bytes::{Buf, Bytes};
@@ -11,6 +11,7 @@ use spire_body::{Body, Frame, SizeHint};
 use spire_service::BoxError;
 
 use super::CannotReplay;
+use crate::sync::lock;
 
 /// The default cap on the bytes a [`ReplayBody`] records: 64 KiB.
 ///
@@ -56,6 +57,9 @@ pub struct ReplayBody<B> {
 }
 
 /// What the copies share: the original body and the recording.
+///
+/// It stays consistent if the inner body panics in `poll_frame` (every update is made
+/// after the inner poll returns), so a poisoned lock is taken anyway.
 struct Shared<B> {
     /// `None` for [`ReplayBody::empty`].
     body: Option<Pin<Box<B>>>,
@@ -146,7 +150,7 @@ impl<B> ReplayBody<B> {
 
     /// The most bytes this body records.
     pub fn cap(&self) -> usize {
-        self.lock().cap
+        lock(&self.shared).cap
     }
 
     /// Whether a copy of the body can still be sent: the recording is within its cap and
@@ -173,7 +177,7 @@ impl<B> ReplayBody<B> {
     /// # }
     /// ```
     pub fn is_replayable(&self) -> bool {
-        let shared = self.lock();
+        let shared = lock(&self.shared);
         !shared.over_cap && !shared.body_failed
     }
 
@@ -188,7 +192,7 @@ impl<B> ReplayBody<B> {
     /// See [`ReplayBody`].
     #[must_use]
     pub fn try_clone(&self) -> Option<Self> {
-        let mut shared = self.lock();
+        let mut shared = lock(&self.shared);
         if shared.over_cap || shared.body_failed {
             return None;
         }
@@ -198,12 +202,6 @@ impl<B> ReplayBody<B> {
             id: shared.next_id,
             started: false,
         })
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Shared<B>> {
-        // The state stays consistent if a body panicked in poll_frame: every update is
-        // made after the inner poll returns.
-        self.shared.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -282,7 +280,7 @@ where
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let this = &mut *self;
-        let mut guard = this.shared.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut guard = lock(&this.shared);
         let shared = &mut *guard;
         match this.role(shared) {
             Role::Reader => {}
@@ -350,7 +348,7 @@ where
     }
 
     fn is_end_stream(&self) -> bool {
-        let shared = self.lock();
+        let shared = lock(&self.shared);
         let position = match self.role(&shared) {
             Role::Reader => shared.position,
             Role::Fresh if !shared.over_cap => Position::default(),
@@ -369,7 +367,7 @@ where
     }
 
     fn size_hint(&self) -> SizeHint {
-        let shared = self.lock();
+        let shared = lock(&self.shared);
         let position = match self.role(&shared) {
             Role::Reader => shared.position,
             Role::Fresh if !shared.over_cap => Position::default(),
@@ -392,7 +390,7 @@ where
 
 impl<B> fmt::Debug for ReplayBody<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shared = self.lock();
+        let shared = lock(&self.shared);
         f.debug_struct("ReplayBody")
             .field("cap", &shared.cap)
             .field("recorded_len", &shared.recorded_len)

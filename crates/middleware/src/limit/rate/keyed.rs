@@ -10,8 +10,9 @@ use std::time::Duration;
 use spire_service::{BoxError, Service};
 use tokio::time::Instant;
 
-use super::window::{Window, lock};
+use super::window::Window;
 use super::{Rate, RateLimited, ResponseFuture};
+use crate::sync::lock;
 
 /// A service that allows each key (a client address, a user id) at most N calls per
 /// period, and rejects the others with [`RateLimited`].

@@ -11,7 +11,8 @@ use spire_service::Service;
 use tokio::time::{Instant, Sleep};
 
 use super::Rate;
-use super::window::{Window, lock};
+use super::window::Window;
+use crate::sync::lock;
 
 /// A service that lets at most N calls through per period, waiting in `poll_ready` when
 /// the period's budget is spent.

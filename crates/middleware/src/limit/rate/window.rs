@@ -1,7 +1,5 @@
 //! [`Window`]: the budget of one period.
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
-
 use tokio::time::Instant;
 
 use super::Rate;
@@ -37,11 +35,6 @@ impl Window {
     pub(super) fn is_over(&self, now: Instant) -> bool {
         self.until.is_none_or(|until| now >= until)
     }
-}
-
-/// Locks shared state; a panic elsewhere while it was held leaves the counters usable.
-pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[cfg(test)]
